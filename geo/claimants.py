@@ -1,0 +1,131 @@
+"""Who makes a claim: claimant names normalised through `data/claimants.csv`, and sides.
+
+A sentence's speaker is the claimant a speech or report verb attaches to ("X said", "according to X",
+"X, citing Y" → Y relayed by X); a pronoun or "the ministry" carries the previous speaker; with no speaker the
+publisher speaks in its own voice.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+SPEECH = (r"(?:said|says|say|saying|announcing|confirming|reported|reports|reporting|claimed|claims|claiming|announced|announces|told|tells|"
+          r"wrote|writes|stated|states|confirmed|confirms|added|adds|noted|notes|indicated|indicates|showed|shows|"
+          r"published|named|mentioned|explained|insisted|asserted|declared|posted|informed|emphasi[sz]ed|"
+          r"acknowledged|admitted|boasted|hailed|denied|updated|assessed|assesses|reckoned|estimated|"
+          r"(?:also\s+)?(?:has|have|had)\s+(?:also\s+)?(?:said|reported|claimed|announced|confirmed|stated|named))")
+_AFTER_SPEECH = re.compile(rf"^[\s,]*(?:\([^)]*\)\s*)?(?:,\s*(?:a|an|the)\b[^,]{{0,80}},\s*)?(?:also\s+|further\s+|earlier\s+|later\s+|has\s+|had\s+|have\s+)?{SPEECH}\b", re.I)
+_BEFORE_SOURCE = re.compile(r"(?:according\s+to|citing|cited\s+by|quoting|quoted\s+by|\bper|reported\s+by|relayed\s+by|as\s+reported\s+by|statement\s+(?:from|by)|sources?\s+(?:in|at))\s+(?:a\s+statement\s+from\s+|an?\s+update\s+from\s+|the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+_INVERTED = re.compile(rf"[,”\"’]\s*{SPEECH}\s+(?:the\s+)?$", re.I)
+PRONOUN_SPEECH = re.compile(
+    rf"\b(?:it|he|she|they|the\s+(?:ministry|channel|outlet|agency|department|military|general\s+staff|army|think\s+tank|project|governor|blogger|commander|statement|report|update|map))\s+(?:also\s+|further\s+|then\s+|later\s+)?{SPEECH}\b|"
+    rf"\baccording\s+to\s+(?:the\s+)?(?:ministry|channel|outlet|agency|him|her|them|the\s+updated\s+map|the\s+map)\b|"
+    rf"\b(?:the\s+)?(?:ministry|channel|outlet|agency|General\s+Staff)\s+(?:also\s+)?{SPEECH}",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Claimant:
+    name: str
+    side: str
+    kind: str  # military | political | media | blogger | analyst | publisher
+
+
+@lru_cache(maxsize=1)
+def table() -> list[tuple[re.Pattern[str], Claimant]]:
+    text = resources.files("geo.data").joinpath("claimants.csv").read_text(encoding="utf-8")
+    return [(re.compile(r["pattern"]), Claimant(r["canonical"], r["side"], r["kind"]))
+            for r in csv.DictReader(text.splitlines())]
+
+
+@lru_cache(maxsize=1)
+def _publisher_sides() -> list[tuple[re.Pattern[str], str]]:
+    text = resources.files("geo.data").joinpath("publishers.csv").read_text(encoding="utf-8")
+    return [(re.compile(r["pattern"]), r["side"]) for r in csv.DictReader(text.splitlines())]
+
+
+@lru_cache(maxsize=4096)
+def normalise(name: str) -> Claimant | None:
+    """The canonical claimant for a name as written ("MoD", "Russia's Defence Ministry" → Russian Defense Ministry)."""
+    for rx, c in table():
+        m = rx.search(name)
+        if m and m.end() - m.start() >= max(2, len(name.strip()) // 3):
+            return c
+    return None
+
+
+def publisher_claimant(publisher: str | None) -> Claimant:
+    name = publisher or "unknown publisher"
+    for rx, side in _publisher_sides():
+        if rx.search(name):
+            return Claimant(name, side, "publisher")
+    c = normalise(name)
+    if c is not None:
+        return Claimant(name, c.side, "publisher")
+    return Claimant(name, "third_party", "publisher")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    claimant: Claimant
+    relayed_by: str
+    how: str  # speech verb | according to | pronoun | publisher voice
+    pos: int = -1
+
+
+def entities(sentence: str) -> list[tuple[int, int, Claimant]]:
+    found: list[tuple[int, int, Claimant]] = []
+    for rx, c in table():
+        for m in rx.finditer(sentence):
+            if any(s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in found):
+                continue
+            found.append((m.start(), m.end(), c))
+    return sorted(found, key=lambda t: t[0])
+
+
+def speakers(sentence: str) -> list[tuple[int, Claimant, str]]:
+    """Claimants a speech/report verb or a source phrase attaches to in this sentence."""
+    out: list[tuple[int, Claimant, str]] = []
+    for s, e, c in entities(sentence):
+        if _AFTER_SPEECH.match(sentence[e:e + 140]):
+            out.append((s, c, "speech verb"))
+        elif _BEFORE_SOURCE.search(sentence[max(0, s - 60):s]):
+            out.append((s, c, "according to"))
+        elif _INVERTED.search(sentence[max(0, s - 40):s]):
+            out.append((s, c, "speech verb (inverted)"))
+        elif re.match(r"^[\s,]*(?:citing|quoting)\b", sentence[e:e + 20], re.I):
+            out.append((s, c, "relay"))
+        elif re.match(r"^\W{0,3}(?:s\s+)?(?:\w+\s+){0,6}?(?:map|maps|update|report|statement|data|figures)\b", sentence[e:e + 60], re.I) and \
+                re.search(r"\b(?:according\s+to|per|on|in)\s+(?:the\s+)?(?:\w+\s+){0,3}$", sentence[max(0, s - 40):s], re.I):
+            out.append((s, c, "according to"))
+    return out
+
+
+def attribute(sentence: str, history: list[Attribution], publisher: Claimant, relay: Attribution | None) -> Attribution:
+    """The claimant of `sentence`.
+
+    `history`: earlier speakers of the article, most recent last. `relay`: set when the previous sentence
+    introduced a quote ("According to the AFP:"), whose text this sentence is.
+    """
+    found = speakers(sentence)
+    relay_name = relay.claimant.name if relay is not None else ""
+    if found:
+        primary = [f for f in found if f[1].kind != "media"] or found
+        # A relay ("Reuters, citing the ministry", "relayed by TASS") credits the original speaker.
+        pos, claimant, how = primary[0] if len(primary) == 1 else max(primary, key=lambda f: (f[2] != "relay", -f[0]))
+        relays = [f[1].name for f in found if f[1] is not claimant and f[1].kind == "media"]
+        return Attribution(claimant, relays[0] if relays else relay_name, how, pos)
+    if PRONOUN_SPEECH.search(sentence) and history:
+        recent = history[-6:]
+        pool = [a for a in recent if a.claimant.kind != "media"] or recent
+        # Battlefield statements come from military bodies: "it said" prefers the last one of those.
+        military = [a for a in pool if a.claimant.kind == "military"]
+        chosen = (military or pool)[-1]
+        return Attribution(chosen.claimant, relay_name or chosen.relayed_by, "pronoun: carried from an earlier speaker")
+    if relay is not None:
+        return Attribution(relay.claimant, "", "quote introduced by the previous sentence")
+    return Attribution(publisher, "", "publisher voice")

@@ -1,0 +1,134 @@
+"""`geo`: the command line. Each command parses its arguments and calls one module."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+DEFAULT_DB = "maps/claims.sqlite"
+
+
+@click.group()
+def main() -> None:
+    """A map of reported control: dated, sourced claims about who holds each settlement."""
+
+
+@main.command()
+@click.option("--articles", "articles_dir", default="seeds", show_default=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", default="maps", show_default=True, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit 1 when any article was skipped.")
+def build(articles_dir: Path, out_dir: Path, strict: bool) -> None:
+    """Read every article, write OUT/claims.sqlite and OUT/index.html."""
+    from .pipeline import build as run_build
+
+    try:
+        report = run_build(articles_dir, out_dir)
+    except (OSError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in report.summary_lines():
+        click.echo(line)
+    if strict and any(p.fatal for p in report.extraction.problems):
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--explain", is_flag=True, help="Show the cue and rule behind each claim.")
+def claims(name: str, db: Path, fmt: str, explain: bool) -> None:
+    """The claims about the settlement NAME (any spelling), oldest first."""
+    from .query import claims_for_name
+
+    try:
+        result = claims_for_name(name, db)
+    except (FileNotFoundError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    if result.error:
+        click.echo(result.error, err=True)
+        sys.exit(1)
+    if fmt == "json":
+        click.echo(json.dumps(result.rows, ensure_ascii=False, indent=1))
+        return
+    for line in result.table(explain):
+        click.echo(line)
+
+
+@main.command()
+@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson"]), required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+def export(db: Path, fmt: str, output: Path | None) -> None:
+    """One record per claim, as JSON lines, CSV or GeoJSON."""
+    from .export import WRITERS, records
+    from .store import connect
+
+    try:
+        conn = connect(db)
+    except (FileNotFoundError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    text = WRITERS[fmt](records(conn))
+    conn.close()
+    if output:
+        output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("name")
+@click.option("--explain", is_flag=True, help="Say how the name was matched.")
+def resolve(name: str, explain: bool) -> None:
+    """The gazetteer entries NAME can mean, with coordinates, raion and oblast."""
+    from .query import describe_places
+
+    lines, ok = describe_places(name, explain)
+    for line in lines:
+        click.echo(line)
+    if not ok:
+        sys.exit(1)
+
+
+@main.command(name="eval")
+@click.option("--articles", "articles_dir", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--truth", required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--verbose", is_flag=True, help="List every miss and every false claim with its sentence.")
+def eval_cmd(articles_dir: Path, truth: Path, verbose: bool) -> None:
+    """Score extraction against a truth file (the format of corpus/dev/truth.jsonl)."""
+    from .evaluate import evaluate
+
+    report = evaluate(articles_dir, truth)
+    for line in report.lines(verbose):
+        click.echo(line)
+
+
+@main.group()
+def gazetteer() -> None:
+    """The user's own additions to the gazetteer (gazetteer/local.csv)."""
+
+
+@gazetteer.command(name="add")
+@click.argument("name")
+@click.option("--lat", type=float, required=True)
+@click.option("--lon", type=float, required=True)
+@click.option("--source", required=True, help="Where the coordinate comes from (URL or citation).")
+@click.option("--raion", default="", help="English raion name as in raions.geojson, e.g. Sudzhansky.")
+@click.option("--precision", type=click.Choice(["point", "approximate", "area"]), default="point", show_default=True)
+@click.option("--name-ru", default="")
+@click.option("--name-uk", default="")
+def gazetteer_add(name: str, lat: float, lon: float, source: str, raion: str, precision: str, name_ru: str, name_uk: str) -> None:
+    """Add or correct a settlement in gazetteer/local.csv (validated against the raion polygons)."""
+    from .local_gazetteer import LocalAddError, add_local
+
+    try:
+        row = add_local(name, lat, lon, source, raion, precision, name_ru, name_uk)
+    except LocalAddError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"added {row['id']} ({row['name_en']}, {row['oblast']}, {row['raion'] or 'no raion'}) to gazetteer/local.csv; "
+               "run `geo build` to re-resolve")
+
+
+if __name__ == "__main__":
+    main()

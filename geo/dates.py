@@ -1,0 +1,135 @@
+"""Resolve the day a claim is about.
+
+Explicit dates first ("6 August", "Aug. 6, 2024", "08/14/2024", "on Feb. 6"); then weekdays, "yesterday",
+"today" against the publication date (a bare weekday is the latest such day on or before publication:
+"on Saturday" in a Saturday article is that Saturday); otherwise the publication date for news-of-the-day
+statements, and null (with precision month/none) for past-framed ones ("earlier in March", "last month").
+A resolved date is never after the publication date.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
+WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
+_MONTH_NAMES = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+_MON = rf"(?P<mon>{_MONTH_NAMES})\.?"
+_EXPLICIT = [
+    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:,?\s+(?P<year>20\d\d))?\b", re.I),
+    re.compile(rf"\b{_MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>20\d\d))?(?!\s*(?:km|kilomet|mile))", re.I),
+    re.compile(r"\b(?P<m>\d{1,2})/(?P<day>\d{1,2})/(?P<year>20\d\d)\b"),
+    re.compile(r"\b(?P<year>20\d\d)-(?P<m>\d\d)-(?P<day>\d\d)\b"),
+]
+_RANGE_TAIL = re.compile(rf"^\s*(?:-|–|—|to|through|until|and)\s*(?:(?P<mon2>{_MONTH_NAMES})\.?\s+)?(?P<day2>\d{{1,2}})\b", re.I)
+_WEEKDAY = re.compile(r"\b(?:on\s+|last\s+|this\s+|late\s+|early\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:night|morning|evening|afternoon))?\b", re.I)
+_RELATIVE = re.compile(r"\b(yesterday|today|tonight|this morning|overnight|last night|the day before)\b", re.I)
+_VAGUE = re.compile(
+    r"\b(?:earlier (?:in|this) (?:the )?(?:month|week|year|jan\w*|feb\w*|march|april|may|june|july|aug\w*|sept\w*|oct\w*|nov\w*|dec\w*)|"
+    r"last (?:month|week|year|summer|autumn|fall|winter|spring)|(?:in|since|by) (?:jan\w*|feb\w*|march|april|may|june|july|aug\w*|sept\w*|oct\w*|nov\w*|dec\w*)(?:\s+20\d\d)?\b(?!\s+\d)|"
+    r"later|previously|in recent (?:days|weeks)|the first reports|last year|months ago|weeks ago|at the (?:start|beginning) of|"
+    r"over the past|since the (?:start|beginning)|until (?:jan\w*|feb\w*|march|april|may|june|july|aug\w*|sept\w*|oct\w*|nov\w*|dec\w*)|"
+    r"historic|had been|had held|was under|were under|once)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    date: str | None
+    precision: str  # day | week | month | none
+    how: str
+
+
+def _mk(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def explicit_dates(text: str, published: date | None) -> list[tuple[int, date]]:
+    """(offset, date) of every explicit calendar date in `text`; ranges give their last day."""
+    out: list[tuple[int, date]] = []
+    for rx in _EXPLICIT:
+        for m in rx.finditer(text):
+            g = m.groupdict()
+            month = MONTHS[g["mon"].lower().rstrip(".")] if g.get("mon") else int(g["m"])
+            day = int(g["day"])
+            tail = _RANGE_TAIL.match(text[m.end():m.end() + 20])
+            if tail and not g.get("m"):
+                day = int(tail.group("day2"))
+                if tail.group("mon2"):
+                    month = MONTHS.get(tail.group("mon2").lower().rstrip("."), month)
+            if g.get("year"):
+                year = int(g["year"])
+            elif published:
+                year = published.year if (month, day) <= (published.month, published.day) else published.year - 1
+            else:
+                continue  # a day and month with nothing to fix the year
+            d = _mk(year, month, day)
+            if d and (published is None or d <= published):
+                out.append((m.start(), d))
+    return out
+
+
+def weekday_date(weekday: str, published: date) -> date:
+    """The latest `weekday` on or before the publication date."""
+    delta = (published.weekday() - WEEKDAYS[weekday.lower()]) % 7
+    return published - timedelta(days=delta)
+
+
+def resolve(sentence: str, published: str | None, cue_pos: int = 0, article_default: "Resolved | None" = None) -> Resolved:
+    """Date of the claim in `sentence` (cue at `cue_pos`), given the article's publication date."""
+    pub = date.fromisoformat(published) if published else None
+    found = explicit_dates(sentence, pub)
+    if found:
+        _, d = min(found, key=lambda t: abs(t[0] - cue_pos))
+        return Resolved(d.isoformat(), "day", "explicit date")
+    rel = _RELATIVE.search(sentence)
+    if rel and pub:
+        word = rel.group(1).lower()
+        if word in ("yesterday", "last night", "the day before"):
+            return Resolved((pub - timedelta(days=1)).isoformat(), "day", f"'{word}' before publication")
+        return Resolved(pub.isoformat(), "day", f"'{word}' = publication date")
+    wd = _WEEKDAY.search(sentence)
+    if wd:
+        if pub:
+            return Resolved(weekday_date(wd.group(1), pub).isoformat(), "day", f"weekday {wd.group(1)} before publication")
+        return Resolved(None, "week", "weekday without a publication date")
+    if _VAGUE.search(sentence):
+        return Resolved(None, "month" if re.search(r"month|jan|feb|march|april|may|june|july|aug|sept|oct|nov|dec", sentence, re.I) else "none", "past-framed statement")
+    if article_default is not None and article_default.date:
+        return article_default
+    if pub:
+        return Resolved(pub.isoformat(), "day", "publication date (statement of the day)")
+    return Resolved(None, "none", "no date and no publication date")
+
+
+_DATELINE = [
+    re.compile(r"\b(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+(?P<m>\d\d)/(?P<d>\d\d)/(?P<y>20\d\d)\b", re.I),
+    re.compile(rf"^[A-Z][A-Z ,.]+,\s+{_MON}\s+(?P<d>\d{{1,2}})(?:,\s+(?P<y>20\d\d))?", re.I | re.M),
+    re.compile(rf"(?:published|updated|posted)(?:\s+on)?:?\s+{_MON}\s+(?P<d>\d{{1,2}}),?\s+(?P<y>20\d\d)", re.I),
+    re.compile(rf"(?:published|updated|posted)(?:\s+on)?:?\s+(?P<d>\d{{1,2}})\s+{_MON}\s+(?P<y>20\d\d)", re.I),
+]
+
+
+def dateline(text: str) -> str | None:
+    """A publication date printed in the article itself (a dateline or a "Published" line)."""
+    for rx in _DATELINE:
+        m = rx.search(text)
+        if not m:
+            continue
+        g = m.groupdict()
+        if not g.get("y"):
+            continue
+        month = int(g["m"]) if g.get("m") else MONTHS[g["mon"].lower().rstrip(".")]
+        d = _mk(int(g["y"]), month, int(g["d"]))
+        if d:
+            return d.isoformat()
+    return None

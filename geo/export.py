@@ -1,0 +1,68 @@
+"""Exports: one record per claim, as JSON lines, CSV (with ACLED-style columns) or GeoJSON (RFC 7946)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+
+from .records import PRECISION_CODES
+from .store import all_claims, citations_for
+
+FIELDS = [
+    "claim_id", "article", "settlement", "settlement_id", "mention", "lat", "lon", "oblast", "raion", "status",
+    "claimant", "claimant_side", "relayed_by", "date", "date_precision", "published", "publisher", "url", "evidence",
+    "cue", "rule", "geo_precision", "location_precision", "precision_source", "citations",
+]
+# ACLED names for the same meaning, added to the CSV.
+ACLED = {"event_date": "date", "time_precision": "date_precision", "geo_precision": "geo_precision",
+         "source": "publisher", "notes": "evidence"}
+TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "none": None}
+
+
+def records(db: sqlite3.Connection) -> list[dict]:
+    out = []
+    for r in all_claims(db):
+        cites = citations_for(db, r["id"])
+        out.append({
+            "claim_id": r["id"], "article": r["article"], "settlement": r["settlement"], "settlement_id": r["place_id"],
+            "mention": r["mention"], "lat": r["lat"], "lon": r["lon"], "oblast": r["oblast"] or None,
+            "raion": r["raion"] or None, "status": r["status"], "claimant": r["claimant"],
+            "claimant_side": r["claimant_side"], "relayed_by": r["relayed_by"] or None, "date": r["date"],
+            "date_precision": r["date_precision"], "published": r["published"], "publisher": r["publisher"],
+            "url": r["url"], "evidence": r["evidence"], "cue": r["cue"], "rule": r["rule"],
+            "geo_precision": PRECISION_CODES.get(r["precision"]), "location_precision": r["precision"],
+            "precision_source": r["precision_source"] or None,
+            "citations": [{"article": c["article"], "publisher": c["publisher"], "url": c["url"]} for c in cites],
+        })
+    return out
+
+
+def to_jsonl(recs: list[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in recs)
+
+
+def to_csv(recs: list[dict]) -> str:
+    buf = io.StringIO()
+    cols = FIELDS + ["event_date", "time_precision", "source", "notes"]
+    w = csv.DictWriter(buf, cols, lineterminator="\n", extrasaction="ignore")
+    w.writeheader()
+    for r in recs:
+        row = dict(r)
+        row["citations"] = ";".join(c["article"] for c in r["citations"])
+        for acled, ours in ACLED.items():
+            row[acled] = r[ours] if acled != "time_precision" else TIME_PRECISION.get(r["date_precision"])
+        w.writerow({k: ("" if v is None else v) for k, v in row.items()})
+    return buf.getvalue()
+
+
+def to_geojson(recs: list[dict]) -> str:
+    feats = []
+    for r in recs:
+        geom = {"type": "Point", "coordinates": [r["lon"], r["lat"]]} if r["lat"] is not None else None
+        props = {k: v for k, v in r.items() if k not in ("lat", "lon")}
+        feats.append({"type": "Feature", "geometry": geom, "properties": props})
+    return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, indent=None) + "\n"
+
+
+WRITERS = {"jsonl": to_jsonl, "csv": to_csv, "geojson": to_geojson}

@@ -1,0 +1,319 @@
+"""Claims from an article: for each settlement mention, the cue that governs it, the side that acts,
+the claimant who asserts it, and the date it is about. Rules only; every claim records its cue and rule.
+
+The cue lexicon lives in `data/cues.csv`, claimants in `data/claimants.csv`.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from . import dates
+from .claimants import Attribution, Claimant, attribute, publisher_claimant, speakers
+from .gazetteer import Gazetteer
+from .records import Article, Claim, Mention
+from .sentences import Sentence, split
+
+OTHER = {"russia": "ukraine", "ukraine": "russia"}
+EXTRACTOR_VERSION = "1"
+
+_RU = r"(?:Russian|Russia'?s|Russia|Moscow'?s|Moscow|Kremlin|North\s+Korean|Russians|Chechen|Akhmat|Sever|pro-Russian)"
+_UA = r"(?:Ukrainian|Ukraine'?s|Ukraine|Kyiv'?s|Kyiv|Kiev'?s|Kiev|Ukrainians|AFU|ZSU|VSU)"
+_FORCE = (r"(?:(?:armed|defen[cs]e)\s+forces|troops|forces|army|military|units?|soldiers|servicemen|marines|"
+          r"paratroopers|infantry|brigades?|battalions?|assault\s+groups?|fighters|defenders|formations|groups?|side|garrison|"
+          r"grouping|command|naval\s+infantry)")
+_AGENT = re.compile(
+    rf"\b(?P<ru>{_RU})(?:\s+[\w-]+){{0,2}}?\s+{_FORCE}\b|\b(?P<ua>{_UA})(?:\s+[\w-]+){{0,2}}?\s+{_FORCE}\b|"
+    rf"\b(?P<ru2>Russia|Moscow|Russians|the\s+Kremlin)\b|\b(?P<ua2>Ukraine|Kyiv|Kiev|Ukrainians|AFU|ZSU)\b|"
+    rf"\b(?P<our>our|we|us)\b|\b(?P<enemy>(?:the\s+)?enemy|adversary|occupiers?)\b",
+    re.I,
+)
+_PLACE_ADJ = re.compile(r"^\s*(?:territory|town|village|soil|border|region|oblast|settlement|city|land|side\s+of\s+the\s+border)", re.I)
+_HYPOTHETICAL = re.compile(
+    r"\b(?:will|would|could|might|may|can|cannot|can't|plan\w*|intend\w*|aim\w*|expected\s+to|preparing|prepare|trying|tried|"
+    r"attempt\w*|seek\w*|hop(?:e|es|ed|ing)|want\w*|unlikely|goal|threaten\w*|try|order\w*\s+to|tasked|vowed|promised|if|whether)\b"
+    r"(?:\s+[\w'-]+){0,4}\s*$",
+    re.I,
+)
+_NEGATION = re.compile(r"\b(?:not|never|no|didn't|did\s+not|hasn't|haven't|failed\s+to|without)\b(?:\s+[\w'-]+){0,2}\s*$", re.I)
+_REFERENCE = re.compile(
+    r"(?:\b(?:km|kilomet(?:er|re)s?|miles?|metres|meters)\b(?:\s*\([^)]*\))?\s+(?:\w+\s+){0,1}(?:of|from)\s+|"
+    r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern|ward)?\s+(?:outskirts\s+)?of\s+|"
+    r"\b(?:towards?|toward|direction\s+of|directions?|in\s+the\s+direction\s+of|from|to|via|through|past|beyond|across|bypass\w*)\s+|"
+    r"\b(?:residents?|people|head|mayor|governor|evacuat\w*|shell\w*|strik\w*|drone\s+attacks?\s+on|visit\w*|hospital|district|checkpoint|gas)\s+(?:of|in|on)\s+)"
+    r"(?:(?:the|a)\s+)?(?:(?:[\w-]+\s+){0,3}?(?:town|village|city|settlement|hamlet|regional\s+(?:hub|centre|center)|district'?s?\s+administrative\s+cent(?:er|re))\s+of\s+)?$",
+    re.I,
+)
+_DESCRIPTOR_BEFORE = re.compile(
+    rf"\b(?:(?P<ua>{_UA})|(?P<ru>{_RU}))[\s-]+(?:held|controlled|occupied|captured|seized)\s+(?:(?:[\w-]+\s+){{0,2}}(?:town|village|city|settlement|hamlet)\s+of\s+)?(?:the\s+)?$|"
+    rf"\b(?:main|last|key)\s+(?:(?P<ua3>{_UA})|(?P<ru3>{_RU}))\s+(?:stronghold|foothold|bastion|position)s?\s+(?:of|in)\s+(?:the\s+\w+\s+of\s+)?$",
+    re.I,
+)
+_DESCRIPTOR_AFTER = re.compile(
+    rf"^(?:'s)?,?\s+(?:which|that|who)\s+(?:is|was|has\s+been|had\s+been|remains)\s+(?:still\s+|now\s+|currently\s+|firmly\s+)?"
+    rf"(?:under\s+(?:the\s+)?(?:(?P<ua>{_UA})|(?P<ru>{_RU}))\s+control|occupied\s+by\s+(?:(?P<ua2>{_UA})|(?P<ru2>{_RU}))|"
+    rf"(?:held|controlled)\s+by\s+(?:(?P<ua3>{_UA})|(?P<ru3>{_RU})))|"
+    rf"^,?\s+(?:populated\s+by[^,]*,\s*)?(?:was|were|has\s+been|had\s+been)\s+under\s+(?:(?P<ua4>{_UA})|(?P<ru4>{_RU}))\s*(?:'s)?\s+control",
+    re.I,
+)
+_NO_LONGER = re.compile(r"^\s+(?:is|are)\s+no\s+longer\s+(?:there|on\s+the\s+map|marked|under)", re.I)
+_TABLE_ROW = re.compile(r"^\s*(?:[\d,.]+\s+)?(?:[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?\s+)?(?P<side>Russia|Ukraine|Contested)\s*(?:\[\d+\])?\s*$")
+
+
+@dataclass(frozen=True)
+class Cue:
+    id: str
+    kind: str
+    rx: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def cues() -> tuple[Cue, ...]:
+    text = resources.files("geo.data").joinpath("cues.csv").read_text(encoding="utf-8")
+    return tuple(Cue(r["id"], r["kind"], re.compile(r["pattern"], re.I)) for r in csv.DictReader(text.splitlines()))
+
+
+def _side_of(m: re.Match[str], claimant_side: str) -> str | None:
+    g = m.groupdict()
+    if g.get("ru") or g.get("ru2"):
+        return "russia"
+    if g.get("ua") or g.get("ua2"):
+        return "ukraine"
+    if g.get("our"):
+        return claimant_side if claimant_side in OTHER else None
+    if g.get("enemy"):
+        return OTHER.get(claimant_side)
+    return None
+
+
+def _agents(text: str) -> list[tuple[int, int, re.Match[str]]]:
+    out = []
+    for m in _AGENT.finditer(text):
+        # "Russian territory", "the Russian town of": a place adjective, not an actor.
+        if (m.group("ru2") or m.group("ua2")) is None and _PLACE_ADJ.match(text[m.end():]):
+            continue
+        out.append((m.start(), m.end(), m))
+    return out
+
+
+def _acting_side(sent: str, cue_start: int, cue_end: int, claimant_side: str, kind: str) -> tuple[str | None, str]:
+    """(side, role) of the actor of the cue: the subject before it, `by X` after it, or a patient `from X`."""
+    agents = _agents(sent)
+    after = sent[cue_end:cue_end + 80]
+    by = re.match(r"^(?:\s+[\w-]+){0,3}?\s+by\s+", after)
+    if by:
+        for s, e, m in agents:
+            if s == cue_end + by.end() or (cue_end + by.end() <= s <= cue_end + by.end() + 12):
+                return _side_of(m, claimant_side), "agent (by)"
+    frm = re.match(r"^(?:\s+[\w'-]+){0,6}?\s+(?:from|of)\s+(?:the\s+)?(?:hands\s+of\s+(?:the\s+)?)?", after)
+    if frm and kind == "capture":
+        for s, e, m in agents:
+            if cue_end + frm.end() <= s <= cue_end + frm.end() + 4:
+                side = _side_of(m, claimant_side)
+                return (OTHER.get(side) if side else None), "patient (from)"
+    before = [(s, e, m) for s, e, m in agents if e <= cue_start and cue_start - e <= 160]
+    if kind == "lose_patient":
+        inside = [(s, e, m) for s, e, m in agents if cue_start <= s < cue_end]
+        if inside:
+            return _side_of(inside[0][2], claimant_side), "patient"
+    if before:
+        # Skip patients such as "from Ukrainian forces" standing before the cue.
+        for s, e, m in reversed(before):
+            if re.search(r"\b(?:from|against|of)\s+(?:the\s+)?$", sent[max(0, s - 12):s], re.I):
+                continue
+            return _side_of(m, claimant_side), "subject"
+    return None, "none"
+
+
+def _default_agent(cue: Cue, claimant_side: str, country: str) -> str | None:
+    if claimant_side in OTHER:
+        return claimant_side
+    owner = "ukraine" if country == "UA" else "russia"
+    if cue.id in ("liberated", "retook"):
+        return owner  # one retakes one's own land
+    if cue.id in ("captured", "took_control", "occupied_by"):
+        return OTHER[owner]
+    return None
+
+
+def _status(cue: Cue, side: str | None) -> str | None:
+    if cue.kind == "contested":
+        return "contested"
+    if side is None:
+        return None
+    if cue.kind in ("lose", "lose_patient"):
+        return OTHER[side]
+    return side
+
+
+def _find_cues(sent: str) -> list[tuple[int, int, Cue]]:
+    found: list[tuple[int, int, Cue]] = []
+    for cue in cues():
+        for m in cue.rx.finditer(sent):
+            if m.end() == m.start():
+                continue
+            found.append((m.start(), m.end(), cue))
+    return found
+
+
+_PARTIAL_IDS = {"partial", "surrounded"}
+
+
+def _governing_cue(sent: str, ms: int, me: int, found: list[tuple[int, int, Cue]]) -> tuple[int, int, Cue] | None:
+    best, best_d = None, 10 ** 9
+    for s, e, cue in found:
+        if e <= ms:
+            gap = sent[e:ms]
+            d = len(gap)
+            if d > 170 or re.search(r"[;:]|\bbut\b|\bwhile\b|\bwhereas\b", gap):
+                continue
+        elif s >= me:
+            gap = sent[me:s]
+            d = int(len(gap) * 1.6) + 5
+            if len(gap) > 90 or re.search(r"[;:]|\bbut\b|\bwhile\b|\bthat\b|\bwhich\b|\bwhere\b", gap):
+                continue
+            if cue.kind in ("capture", "lose", "hold") and not re.search(
+                    r"\b(?:is|are|was|were|been|being|have|has|had|remain\w*)\b", gap, re.I) and cue.id != "controlled":
+                continue  # after the name, only passives and states govern it ("X was liberated")
+        else:
+            continue
+        # Partial-control and encirclement words sharpen a capture cue near the same name.
+        if cue.id in _PARTIAL_IDS:
+            d -= 15
+        if d < best_d:
+            best, best_d = (s, e, cue), d
+    return best
+
+
+class Extractor:
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+
+    def claims(self, article: Article, mentions: list[Mention]) -> list[Claim]:
+        text = article.text
+        publisher = publisher_claimant(article.publisher)
+        sentences = split(text)
+        lead = self._lead_date(sentences, article.published)
+        by_sentence: dict[int, list[Mention]] = {}
+        si = 0
+        for m in mentions:
+            while si < len(sentences) and sentences[si].end <= m.start:
+                si += 1
+            if si < len(sentences) and sentences[si].start <= m.start:
+                by_sentence.setdefault(si, []).append(m)
+        history: list[Attribution] = []
+        relay: Attribution | None = None
+        out: list[Claim] = []
+        seen: set[tuple] = set()
+        for i, sent in enumerate(sentences):
+            attr = attribute(sent.text, history, publisher, relay)
+            if attr.how in ("speech verb", "according to", "speech verb (inverted)", "relay"):
+                history.append(attr)
+            relay = attr if sent.text.rstrip().endswith(":") and attr.claimant is not publisher else None
+            if i in by_sentence:
+                for claim in self._sentence_claims(article, sent, by_sentence[i], attr, publisher, lead):
+                    key = (claim.place_id, claim.status, claim.claimant, claim.date)
+                    if key not in seen:
+                        seen.add(key)
+                        out.append(claim)
+        return out
+
+    @staticmethod
+    def _lead_date(sentences: list[Sentence], published: str | None) -> dates.Resolved | None:
+        """A day the article's lead names ("confirmed Thursday"): the day its news-of-the-day statements are about."""
+        if not published:
+            return None
+        for s in sentences[:3]:
+            r = dates.resolve(s.text, published)
+            if r.date and r.how != "publication date (statement of the day)" and r.precision == "day":
+                from datetime import date as _d
+                if 0 <= (_d.fromisoformat(published) - _d.fromisoformat(r.date)).days <= 3:
+                    return r
+        return None
+
+    def _sentence_claims(self, article: Article, sent: Sentence, mentions: list[Mention], attr: Attribution,
+                         publisher: Claimant, lead: dates.Resolved | None) -> list[Claim]:
+        s_text = sent.text
+        found = _find_cues(s_text)
+        out: list[Claim] = []
+        for m in mentions:
+            place = self.gaz.places.get(m.place_id) if m.place_id else None
+            if place is not None and not place.in_theatre:
+                continue
+            ms, me = m.start - sent.start, m.end - sent.start
+            before, after = s_text[:ms], s_text[me:]
+            voice = attr
+            status = rule = cue_text = None
+            cue_pos = ms
+            d = _DESCRIPTOR_BEFORE.search(before) or _DESCRIPTOR_AFTER.search(after)
+            if d is not None:
+                g = {k: v for k, v in d.groupdict().items() if v}
+                status = "ukraine" if any(k.startswith("ua") for k in g) else "russia"
+                rule, cue_text = "descriptor in the outlet's voice", d.group(0).strip(" ,")
+                # A descriptor is the outlet's own wording, not the quoted speaker's.
+                relay = attr.relayed_by
+                voice = Attribution(publisher_claimant(relay) if relay else publisher, "", "outlet voice")
+                if speakers(s_text) and not relay:
+                    voice = Attribution(publisher, "", "outlet voice")
+            elif _NO_LONGER.match(after) and attr.claimant.side in OTHER:
+                status, rule, cue_text = OTHER[attr.claimant.side], "no longer on the claimant's control map", "no longer there"
+            elif _TABLE_ROW.match(after) and sent.text.startswith(m.text):
+                side = _TABLE_ROW.match(after).group("side").lower()
+                status = "contested" if side == "contested" else side
+                rule, cue_text = "control table row", side
+            else:
+                if _REFERENCE.search(before):
+                    continue  # a distance reference, a direction, a starting point, a facility
+                gov = _governing_cue(s_text, ms, me, found)
+                if gov is None:
+                    continue
+                cs, ce, cue = gov
+                pre = s_text[max(0, cs - 60):cs]
+                if _HYPOTHETICAL.search(pre) or _NEGATION.search(pre):
+                    continue
+                kind = cue.kind
+                if cue.id == "pushed_out":
+                    passive = re.search(r"\b(?:being|been|were|was|are|is|get|got)\s+$", s_text[max(0, cs - 12):cs], re.I)
+                    kind = "lose" if passive else "lose_patient"
+                if kind == "state":
+                    side = None
+                    window = s_text[max(0, cs - 60):min(len(s_text), ce + 60)]
+                    for _, _, am in _agents(window):
+                        side = _side_of(am, attr.claimant.side)
+                        if side:
+                            break
+                    if re.search(r"\b(?:partly|partially|most\s+of|part\s+of)\b", window, re.I):
+                        status = "contested"
+                    else:
+                        status = side
+                    role = "holder"
+                else:
+                    side, role = _acting_side(s_text, cs, ce, attr.claimant.side, kind)
+                    if side is None and kind in ("capture", "hold"):
+                        side, role = _default_agent(cue, attr.claimant.side, place.country if place else "RU"), "default"
+                    status = _status(cue.__class__(cue.id, kind, cue.rx), side)
+                if status is None:
+                    continue
+                rule = f"{cue.kind} cue, actor: {role}"
+                cue_text = s_text[cs:ce]
+                cue_pos = cs
+            r = dates.resolve(s_text, article.published, cue_pos, lead)
+            if r.how.startswith("publication date") and lead is not None:
+                r = lead
+            out.append(Claim(
+                article=article.stem, place_id=m.place_id or f"unlocated:{_slug(m.text)}", mention=m.text,
+                status=status, claimant=voice.claimant.name, claimant_side=voice.claimant.side, date=r.date,
+                date_precision=r.precision, evidence=s_text, evidence_start=sent.start, evidence_end=sent.end,
+                mention_start=m.start, mention_end=m.end, cue=cue_text or "", rule=f"{rule}; claimant: {voice.how}; date: {r.how}",
+                relayed_by=voice.relayed_by,
+            ))
+        return out
+
+
+def _slug(text: str) -> str:
+    from .normalize import fold_name
+
+    return re.sub(r"[^\w]+", "-", fold_name(text)).strip("-")

@@ -1,0 +1,146 @@
+"""Find settlement names in article text: one Aho-Corasick pass over the folded text, word-bounded.
+
+A spelling that is also an ordinary word ("Pravda", "Giri") counts only in a settlement slot. A name
+followed by "region", "district", "gas hub"… names something else. Capitalised names in a settlement
+slot that the gazetteer lacks come back as unlocated mentions (no candidates), so their claims survive.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import ahocorasick
+
+from .gazetteer import Gazetteer
+from .normalize import fold, fold_name, skeleton
+from .records import Mention
+
+
+def _word_list(name: str) -> frozenset[str]:
+    text = resources.files("geo.data").joinpath(name).read_text(encoding="utf-8")
+    return frozenset(l.strip() for l in text.splitlines() if l.strip() and not l.startswith("#"))
+
+
+AMBIGUOUS = _word_list("ambiguous_names.txt")
+REGION_WORDS = _word_list("region_words.txt")
+# Words that introduce settlement names (before a name or a list of names).
+SLOT_BEFORE = re.compile(
+    r"(?:\b(?:villages?|settlements?|hamlets?|towns?|khutors?|localit(?:y|ies)|communit(?:y|ies)|city)\s+(?:of\s+|as:?\s+|called\s+)?|"
+    r"\b(?:liberat\w*|captur\w*|recaptur\w*|retook|retaken|seized|freed|freeing|entered|cleared|near|around|outskirts\s+of)\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+_CAP_NAME = r"[A-ZА-ЯІЇЄ][\w'’]+(?:[ \-][A-ZА-ЯІЇЄ0-9][\w'’]+){0,2}"
+_SLOT_LIST = re.compile(
+    r"\b(?:villages?|settlements?|hamlets?|localit(?:y|ies)|communit(?:y|ies)|khutors?)\s+(?:of\s+|as:?\s+|called\s+)?"
+    rf"((?:{_CAP_NAME})(?:\s*(?:,|and|,\s*and)\s*(?:the\s+)?(?:{_CAP_NAME}))*)"
+)
+_NOT_NAMES = _word_list("not_place_words.txt")
+_WORD = re.compile(r"\w", re.UNICODE)
+
+
+class MentionFinder:
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+        self.automaton = ahocorasick.Automaton()
+        for spelling, ids in gazetteer.names.items():
+            if len(spelling) >= 3:
+                self.automaton.add_word(spelling, (spelling, tuple(sorted(ids))))
+        self.automaton.make_automaton()
+
+    def find(self, article: str, text: str) -> list[Mention]:
+        folded = fold(text)
+        hits: list[tuple[int, int, tuple[str, ...]]] = []
+        for end, (spelling, ids) in self.automaton.iter(folded):
+            start = end - len(spelling) + 1
+            if not _bounded(folded, start, end + 1):
+                continue
+            hits.append((start, end + 1, ids))
+        # Leftmost-longest: a longer name wins over the shorter one inside it (Bolshoye Soldatskoye > Soldatskoye).
+        hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+        mentions: list[Mention] = []
+        last_end = -1
+        covered: list[tuple[int, int]] = []
+        for start, end, ids in hits:
+            if start < last_end:
+                continue
+            surface = text[start:end]
+            if not self._accept(text, folded, start, end, surface):
+                continue
+            mentions.append(Mention(article, start, end, surface, ids))
+            covered.append((start, end))
+            last_end = end
+        mentions += self._fuzzy_and_unlocated(article, text, folded, covered)
+        mentions.sort(key=lambda m: m.start)
+        return mentions
+
+    def _accept(self, text: str, folded: str, start: int, end: int, surface: str) -> bool:
+        if not surface[:1].isupper():
+            return False  # place names are capitalised; "pravda" in running text is a word
+        nxt = folded[end:end + 1]
+        if nxt == "." and _WORD.match(folded[end + 1:end + 2] or " "):
+            return False  # a domain name: Pravda.ru
+        if _next_word(folded, end) in REGION_WORDS:
+            return False
+        key = fold_name(surface)
+        if key in AMBIGUOUS and not self._in_slot(text, start, end):
+            return False
+        return True
+
+    def _in_slot(self, text: str, start: int, end: int) -> bool:
+        before = text[max(0, start - 40):start]
+        if SLOT_BEFORE.search(before):
+            return True
+        # Inside a list of names: ", Pravda and" / "Pravda, Yuzhny".
+        return bool(re.match(r"\s*(?:,|and\b)\s*[A-Z]", text[end:end + 8])) and bool(re.search(r"[A-Z]\w+,\s*$", before))
+
+    def _fuzzy_and_unlocated(self, article: str, text: str, folded: str, covered: list[tuple[int, int]]) -> list[Mention]:
+        """Capitalised tokens no exact spelling covered: try the romanisation skeleton, then the slot rule."""
+        out: list[Mention] = []
+
+        def free(s: int, e: int) -> bool:
+            return all(e <= cs or s >= ce for cs, ce in covered)
+
+        for m in re.finditer(r"(?<![\w'’])[A-Z][a-z'’]+(?:-[A-Z]?[a-z'’]+)*", text):
+            s, e = m.span()
+            token = m.group(0).rstrip("'’")
+            e = s + len(token)
+            if len(token) < 5 or not free(s, e) or fold_name(token) in _NOT_NAMES:
+                continue
+            if e < len(text) and text[e:e + 2] in ("’s", "'s"):
+                pass
+            key = skeleton(token)
+            ids = self.gaz.skeletons.get(key)
+            if not ids or _next_word(folded, e) in REGION_WORDS:
+                continue
+            if fold_name(token) in AMBIGUOUS and not self._in_slot(text, s, e):
+                continue
+            out.append(Mention(article, s, e, text[s:e], tuple(sorted(ids)), reason="romanisation variant"))
+            covered.append((s, e))
+        for m in _SLOT_LIST.finditer(text):
+            for nm in re.finditer(_CAP_NAME, m.group(1)):
+                s, e = m.start(1) + nm.start(), m.start(1) + nm.end()
+                name = nm.group(0)
+                if not free(s, e) or fold_name(name) in _NOT_NAMES or fold_name(name.split()[0]) in _NOT_NAMES:
+                    continue
+                if _next_word(folded, e) in REGION_WORDS:
+                    continue
+                out.append(Mention(article, s, e, name, (), reason="capitalised name in a settlement slot"))
+                covered.append((s, e))
+        return out
+
+
+def _bounded(folded: str, start: int, end: int) -> bool:
+    before = folded[start - 1] if start > 0 else " "
+    after = folded[end] if end < len(folded) else " "
+    return not (before.isalnum() or before == "\x00") and not (after.isalnum() or after == "\x00")
+
+
+def _next_word(folded: str, end: int) -> str:
+    m = re.match(r"(?:'s)?[\s,]*([\w']+)", folded[end:end + 40])
+    return m.group(1) if m else ""
+
+
+@lru_cache(maxsize=4)
+def finder_for(gazetteer: Gazetteer) -> MentionFinder:
+    return MentionFinder(gazetteer)

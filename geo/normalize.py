@@ -1,0 +1,82 @@
+"""Text normalisation for name matching.
+
+`fold` maps text to a same-length form (one char in, one char out) so that offsets found in the folded
+text are offsets in the original article. `skeleton` is a lossy key that brings together the many
+romanisations of one Cyrillic name (Hornal/Gornal, Oleshnia/Oleshnya, Fanaseevka/Fanaseyevka).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_APOSTROPHES = "'’‘ʼʹ`´′ʻ"
+_DASHES = "-‐‑‒–—−"
+# Characters that are invisible or direction marks; they must not split or hide a name.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u00ad"
+
+
+@lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if ch in _APOSTROPHES:
+        return "'"
+    if ch in _DASHES or ch in "\u00a0\t\n\r\u2009\u202f":
+        return " "
+    if ch in INVISIBLE:
+        return "\x00"  # kept as a placeholder so offsets stay put; stripped by `strip_invisible`
+    low = ch.lower()
+    if len(low) != 1:
+        low = ch
+    if low == "ё":
+        return "е"
+    decomposed = unicodedata.normalize("NFKD", low)
+    base = decomposed[0] if decomposed else low
+    # Keep Cyrillic й and ї distinct from и/і (NFKD would strip their marks).
+    if low in "йї":
+        return low
+    return base if len(base) == 1 else low
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip accents, unify apostrophes; hyphens and dashes become spaces. Same length."""
+    return "".join(_fold_char(c) for c in text)
+
+
+def fold_name(name: str) -> str:
+    """Fold a name for use as a pattern: like `fold`, with white space collapsed and invisibles removed."""
+    return re.sub(r"\s+", " ", fold(name).replace("\x00", "")).strip()
+
+
+def strip_invisible(text: str) -> str:
+    return "".join(c for c in text if c not in INVISIBLE)
+
+
+_SKELETON_RULES = [
+    (r"[' \-]", ""),
+    (r"shch|sch|shtsh", "sc"),
+    (r"kh|h|g", "h"),
+    (r"zh|dj|j(?=[aeiou])", "z"),
+    (r"ts|tz|c(?!h)", "c"),
+    (r"ch|tch", "c"),
+    (r"sh", "s"),
+    (r"y|j", "i"),
+    (r"i([aeou])", r"\1"),
+    (r"(o|e|i)vk(a|i|e)$", "vka"),
+    (r"(o|e|i)v(o|e)$", "v"),
+    (r"(skoe|skoie|ske|skie|skii|ski|sky|skiy)$", "sk"),
+    (r"(oe|e|ii|i|ie)$", ""),
+    (r"ii+", "i"),
+    (r"(.)\1", r"\1"),
+]
+_SKELETON_RES = [(re.compile(p), r) for p, r in _SKELETON_RULES]
+
+
+@lru_cache(maxsize=65536)
+def skeleton(name: str) -> str:
+    """A lossy key shared by variant romanisations of the same Cyrillic name."""
+    s = fold_name(name)
+    if any("а" <= c <= "я" or c in "іїєґ" for c in s):
+        return ""  # skeletons are for Latin spellings only
+    for rx, rep in _SKELETON_RES:
+        s = rx.sub(rep, s)
+    return s

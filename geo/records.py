@@ -1,0 +1,85 @@
+"""The record types that flow through the pipeline: Article → Mention → Place → Claim."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STATUSES = ("russia", "ukraine", "contested")
+SIDES = ("russia", "ukraine", "third_party")
+# ACLED-style geo precision codes: 1 point, 2 approximate, 3 area; unlocated places carry none.
+PRECISION_CODES = {"point": 1, "approximate": 2, "area": 3, "unlocated": None}
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as read from disk, with its metadata."""
+
+    stem: str
+    path: str
+    text: str
+    publisher: str | None = None
+    published: str | None = None  # YYYY-MM-DD
+    url: str | None = None
+    title: str | None = None
+    content_hash: str = ""
+    published_source: str = "meta"  # meta | dateline | none
+
+
+@dataclass(frozen=True)
+class Place:
+    """A gazetteer entry (or an unlocated name found in text)."""
+
+    id: str
+    name_en: str
+    name_ru: str = ""
+    name_uk: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    country: str = ""
+    oblast: str = ""
+    raion: str = ""
+    kind: str = ""
+    population: int | None = None
+    precision: str = "point"  # point | approximate | area | unlocated
+    precision_source: str = ""
+    coord_source: str = ""
+    in_theatre: bool = True
+
+    @property
+    def geo_precision(self) -> int | None:
+        return PRECISION_CODES.get(self.precision)
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A gazetteer name (or a capitalised name in a settlement slot) found in an article."""
+
+    article: str
+    start: int
+    end: int
+    text: str  # as written
+    candidates: tuple[str, ...]  # place ids the spelling can mean
+    place_id: str | None = None  # the chosen candidate
+    reason: str = ""  # why that candidate was chosen
+
+
+@dataclass(frozen=True)
+class Claim:
+    """By `date`, `claimant` (on `claimant_side`) asserts that `place_id` is held by `status`."""
+
+    article: str
+    place_id: str
+    mention: str
+    status: str
+    claimant: str
+    claimant_side: str
+    date: str | None
+    date_precision: str  # day | week | month | none
+    evidence: str
+    evidence_start: int
+    evidence_end: int
+    mention_start: int
+    mention_end: int
+    cue: str
+    rule: str
+    relayed_by: str = ""
+    citations: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,96 @@
+"""Choose one place for each mention (homonyms: Lyubimovka, Viktorovka, Martynovka, Popovka…).
+
+Evidence, in order: a raion named near the mention ("in the Sudzha district"), an oblast named near it
+("Belgorod region"), the distance to the other places the article names unambiguously, the theatre's core
+raions as the prior, population last. The candidates and the reason stay on the mention.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
+
+from geopy.distance import distance
+
+from .gazetteer import Gazetteer
+from .records import Mention, Place
+
+CORE_RAIONS = {"Sudzhansky": 3, "Korenevsky": 3, "Glushkovsky": 2, "Belovsky": 2, "Bolshesoldatsky": 2,
+               "Lgovsky": 1, "Rylsky": 1, "Krasnoyaruzhsky": 1, "Graivoronsky": 1, "Sumy": 1}
+CONTEXT_WINDOW = 250
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> tuple[list[tuple[re.Pattern[str], str]], list[tuple[re.Pattern[str], str]]]:
+    def load(name: str, key: str) -> list[tuple[re.Pattern[str], str]]:
+        text = resources.files("geo.data").joinpath(name).read_text(encoding="utf-8")
+        out = []
+        for row in csv.DictReader(text.splitlines()):
+            for alias in row["aliases"].split("|"):
+                out.append((re.compile(r"\b" + re.escape(alias) + r"\b", re.IGNORECASE), row[key]))
+        return out
+
+    return load("raion_aliases.csv", "raion"), load("oblast_aliases.csv", "oblast")
+
+
+def named_raions(text: str) -> list[tuple[int, str]]:
+    return sorted((m.start(), raion) for rx, raion in _aliases()[0] for m in rx.finditer(text))
+
+
+def named_oblasts(text: str) -> list[tuple[int, str]]:
+    return sorted((m.start(), ob) for rx, ob in _aliases()[1] for m in rx.finditer(text))
+
+
+def near(items: list[tuple[int, str]], pos: int) -> list[str]:
+    close = sorted((abs(p - pos), v) for p, v in items if abs(p - pos) <= CONTEXT_WINDOW)
+    return [v for _, v in close]
+
+
+def _prior(p: Place) -> tuple:
+    return (not p.in_theatre, -CORE_RAIONS.get(p.raion, 0), -(p.population or 0),
+            {"point": 0, "approximate": 1, "area": 2}.get(p.precision, 3), p.id)
+
+
+def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list[Mention]:
+    raions, oblasts = named_raions(text), named_oblasts(text)
+    # Anchors: places the article names with only one in-theatre candidate.
+    anchors: list[Place] = []
+    for m in mentions:
+        cands = [gaz.places[c] for c in m.candidates if gaz.places[c].in_theatre]
+        if len(cands) == 1 and cands[0].lat is not None and cands[0].precision != "area":
+            anchors.append(cands[0])
+    out = []
+    for m in mentions:
+        if not m.candidates:
+            out.append(m)
+            continue
+        cands = [gaz.places[c] for c in m.candidates]
+        if len(cands) == 1:
+            out.append(replace(m, place_id=cands[0].id, reason=m.reason or "only candidate"))
+            continue
+        chosen, reason = _choose(cands, m, raions, oblasts, anchors)
+        out.append(replace(m, place_id=chosen.id, reason=(m.reason + "; " if m.reason else "") + reason))
+    return out
+
+
+def _choose(cands: list[Place], m: Mention, raions, oblasts, anchors) -> tuple[Place, str]:
+    for raion in near(raions, m.start):
+        hit = [c for c in cands if c.raion == raion]
+        if hit:
+            return min(hit, key=_prior), f"{raion} raion named nearby"
+    for oblast in near(oblasts, m.start):
+        hit = [c for c in cands if c.oblast == oblast]
+        if hit and len(hit) < len(cands):
+            return min(hit, key=_prior), f"{oblast} named nearby"
+    others = [a for a in anchors if a.id not in {c.id for c in cands}]
+    located = [c for c in cands if c.lat is not None]
+    if others and located:
+        def mean_km(c: Place) -> float:
+            return sum(distance((c.lat, c.lon), (a.lat, a.lon)).km for a in others) / len(others)
+
+        best = min(located, key=lambda c: (round(mean_km(c)), _prior(c)))
+        return best, f"nearest to the other places named ({mean_km(best):.0f} km on average)"
+    best = min(cands, key=_prior)
+    return best, "theatre prior (core raions first, then population)"

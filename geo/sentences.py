@@ -1,0 +1,49 @@
+"""Split article text into sentences with character offsets.
+
+News text breaks on line ends (paragraphs, table rows) and on . ! ? followed by a capital or a quote;
+abbreviations common in news (Gen., Feb., U.S., Maj.) do not end a sentence.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ABBREV = {
+    "gen", "lt", "col", "maj", "capt", "sgt", "mr", "mrs", "ms", "dr", "st", "no", "vs", "jan", "feb", "mar",
+    "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "e.g", "i.e", "approx",
+    "km", "gov", "sen", "rep", "prof", "jr", "sr", "inc", "corp", "co", "mt", "ft",
+}
+_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-ZА-ЯІЇЄ0-9])")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+
+
+def split(text: str) -> list[Sentence]:
+    out: list[Sentence] = []
+    for para in re.finditer(r"[^\n]+", text):
+        p_start, chunk = para.start(), para.group(0)
+        pos = 0
+        for m in _END.finditer(chunk):
+            word = re.search(r"([\w.]+)[.!?…]*$", chunk[pos:m.start() + 1])
+            if word and m.group(0).startswith(".") and word.group(1).lower().rstrip(".") in _ABBREV:
+                continue
+            if word and re.fullmatch(r"[A-Z]", word.group(1).rstrip(".")):
+                continue  # an initial: "Valery V. Gerasimov"
+            _emit(out, text, p_start + pos, p_start + m.end())
+            pos = m.end()
+        _emit(out, text, p_start + pos, p_start + len(chunk))
+    return out
+
+
+def _emit(out: list[Sentence], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append(Sentence(start, end, text[start:end]))

@@ -1,0 +1,307 @@
+"""The map page in headless Chromium (Debian's /usr/bin/chromium via Playwright), offline."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from map_fixture import XSS_EVIDENCE, XSS_NAME, base_layers, build_data  # noqa: E402
+
+from geo.mapview import build_payload, payload_json, render_map  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def page_file(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("map") / "index.html"
+    render_map(build_data(), out, base_layers())
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("no /usr/bin/chromium")
+    with sync_api.sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield b
+        b.close()
+
+
+class Page:
+    """A page with every non-file request aborted and counted, alerts and errors recorded."""
+
+    def __init__(self, browser, url: str, **ctx):
+        self.ctx = browser.new_context(viewport={"width": 1280, "height": 800}, **ctx)
+        self.external: list[str] = []
+        self.alerts: list[str] = []
+        self.errors: list[str] = []
+
+        def route(r):
+            if r.request.url.startswith("file:"):
+                r.continue_()
+            else:
+                self.external.append(r.request.url)
+                r.abort()
+
+        self.ctx.route("**/*", route)
+        self.page = self.ctx.new_page()
+        self.page.on("dialog", lambda d: (self.alerts.append(d.message), d.dismiss()))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.add_init_script("window.__alerts = []; window.alert = function (m) { window.__alerts.push(String(m)); };")
+        self.page.goto(url)
+        self.page.wait_for_selector("html[data-gc-ready='1']", timeout=15000)
+
+    def state(self, slug: str) -> str:
+        return self.page.get_attribute(f".gc-icon[data-slug='{slug}']", "data-state")
+
+    def counts(self) -> dict:
+        el = self.page.locator("#gc-counts")
+        return {k: int(el.get_attribute(f"data-{k}")) for k in ("russia", "ukraine", "contested", "disputed")}
+
+    def set_date(self, iso: str) -> None:
+        self.page.evaluate("iso => window.geoApp.setDate(iso)", iso)
+
+    def slide_to(self, day: int) -> None:
+        self.page.eval_on_selector("#gc-slider", "(el, d) => { el.value = String(d); el.dispatchEvent(new Event('input')); }", day)
+
+    def date_shown(self) -> str:
+        return self.page.text_content("#gc-date")
+
+    def close(self):
+        self.ctx.close()
+
+
+@pytest.fixture
+def open_page(browser, page_file):
+    pages = []
+
+    def _open(hash_: str = "", **ctx) -> Page:
+        p = Page(browser, page_file.as_uri() + hash_, **ctx)
+        pages.append(p)
+        return p
+
+    yield _open
+    for p in pages:
+        assert not p.errors, p.errors
+        p.close()
+
+
+def day_index(iso: str, first: str = "2024-08-06") -> int:
+    from datetime import date
+
+    return (date.fromisoformat(iso) - date.fromisoformat(first)).days
+
+
+# ------------------------------------------------------------------ tests
+def test_offline_no_external_requests(open_page, page_file):
+    html = page_file.read_text(encoding="utf-8")
+    assert "cdn.jsdelivr" not in html and "cdnjs" not in html and "code.jquery" not in html
+    assert not re.search(r'<(script|link)[^>]+(src|href)="https?:', html)
+    p = open_page()
+    p.page.wait_for_timeout(300)
+    assert p.external == []
+    assert p.page.locator(".gc-icon").count() == 4
+    assert p.page.evaluate("typeof L") == "object"
+    assert p.date_shown() == "2024-08-06"
+    # with the OSM layer ticked the page asks for tiles (and we abort them): proves the toggle works
+    p.page.check("#gc-osm")
+    p.page.wait_for_timeout(300)
+    assert p.external and all("tile.openstreetmap.org" in u for u in p.external)
+
+
+def test_slider_changes_colours_and_counts(open_page):
+    p = open_page()
+    assert p.state("sudzha") == "none"
+    assert p.counts() == {"russia": 0, "ukraine": 0, "contested": 0, "disputed": 0}
+    p.slide_to(day_index("2024-08-20"))
+    assert p.date_shown() == "2024-08-20"
+    assert p.state("sudzha") == "ukraine"
+    assert p.counts()["ukraine"] == 1
+    assert "Ukrainian: 1" in p.page.text_content("#gc-counts")
+    p.slide_to(day_index("2024-12-05"))
+    assert p.state("plekhovo") == "russia"
+    assert p.state("malaya-loknya") == "contested"
+    assert p.counts() == {"russia": 2, "ukraine": 1, "contested": 1, "disputed": 0}
+    # the dot's class follows the state
+    cls = p.page.get_attribute(".gc-icon[data-slug='sudzha'] .gm", "class")
+    assert "gm-ukraine" in cls
+    # arrow keys step one day
+    p.page.click("#gc-date")
+    p.page.keyboard.press("ArrowRight")
+    assert p.date_shown() == "2024-12-06"
+    p.page.keyboard.press("ArrowLeft")
+    p.page.keyboard.press("ArrowLeft")
+    assert p.date_shown() == "2024-12-04"
+
+
+def test_stale_and_approximate(open_page):
+    p = open_page()
+    p.set_date("2024-08-20")
+    assert "gm-stale" not in p.page.get_attribute(".gc-icon[data-slug='sudzha'] .gm", "class")
+    p.set_date("2024-10-20")  # > 30 days after the only Sudzha claim
+    assert "gm-stale" in p.page.get_attribute(".gc-icon[data-slug='sudzha'] .gm", "class")
+    p.set_date("2024-12-05")
+    assert "gm-approx" in p.page.get_attribute(".gc-icon[data-slug='plekhovo'] .gm", "class")
+    p.page.hover(".gc-icon[data-slug='plekhovo']")
+    tip = p.page.wait_for_selector(".leaflet-tooltip")
+    assert "location approximate: within Sudzhansky raion" in tip.text_content()
+
+
+def test_toggle_side_hides_it(open_page):
+    p = open_page()
+    p.set_date("2024-12-05")
+    assert p.state("plekhovo") == "russia"  # third-party report
+    p.page.uncheck("#gc-side-third_party")
+    assert p.state("plekhovo") == "none"
+    assert not p.page.is_visible(".gc-icon[data-slug='plekhovo']")
+    p.page.uncheck("#gc-side-ukraine")
+    assert p.state("sudzha") == "none"
+    assert p.state("malaya-loknya") == "contested"
+    p.page.click("#gc-combined")
+    assert p.state("plekhovo") == "russia" and p.state("sudzha") == "ukraine"
+
+
+def test_disputed_marker_when_sides_disagree(open_page):
+    p = open_page()
+    p.set_date("2025-03-13")  # Ukraine's 2024-08-15 claim vs Russia's 2025-03-13 claim
+    assert p.state("sudzha") == "disputed"
+    assert p.counts()["disputed"] == 1
+    bg = p.page.eval_on_selector(".gc-icon[data-slug='sudzha'] .gm", "e => e.style.background")
+    assert "linear-gradient" in bg
+    # one side only: no dispute
+    p.page.uncheck("#gc-side-ukraine")
+    assert p.state("sudzha") == "russia"
+    p.page.check("#gc-side-ukraine")
+    p.set_date("2025-03-12")
+    assert p.state("sudzha") == "ukraine"
+
+
+def test_hash_round_trip(open_page):
+    p = open_page("#2025-03-13/sudzha")
+    assert p.date_shown() == "2025-03-13"
+    assert p.page.evaluate("document.getElementById('gc-slider').value") == str(day_index("2025-03-13"))
+    ledger = p.page.locator("#gc-ledger")
+    assert "open" in ledger.get_attribute("class")
+    assert ledger.get_attribute("data-slug") == "sudzha"
+    text = ledger.text_content()
+    assert "Суджа" in text and "Russian Defense Ministry" in text
+    assert "2025-03-14" not in text  # claims after the slider date are not listed
+    # moving the slider and clicking another marker rewrites the hash
+    p.slide_to(day_index("2024-12-05"))
+    p.page.click(".gc-icon[data-slug='plekhovo']", force=True)
+    p.page.wait_for_function("location.hash === '#2024-12-05/plekhovo'")
+    # the rewritten hash, loaded afresh, gives the same view
+    h = p.page.evaluate("location.hash")
+    q = open_page(h)
+    assert q.date_shown() == "2024-12-05"
+    assert q.page.get_attribute("#gc-ledger", "data-slug") == "plekhovo"
+    assert "undated" in q.page.text_content("#gc-ledger")
+
+
+def test_ledger_contents(open_page):
+    p = open_page("#2025-03-13/sudzha")
+    led = p.page.locator("#gc-ledger")
+    assert led.locator("mark").first.text_content() == "Sudzha"
+    assert "repeated by 5 outlets" in led.text_content()
+    hrefs = [a.get_attribute("href") for a in led.locator("a").all()]
+    assert hrefs and all(h.startswith("https://") for h in hrefs)
+    p.page.click("#gc-ledger-close")
+    assert "open" not in (led.get_attribute("class") or "")
+
+
+def test_time_zone_does_not_shift_dates(open_page):
+    for tz in ("America/New_York", "Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        p = open_page("#2025-03-13/sudzha", timezone_id=tz)
+        assert p.page.evaluate("Intl.DateTimeFormat().resolvedOptions().timeZone") == tz
+        assert p.date_shown() == "2025-03-13"
+        assert p.state("sudzha") == "disputed"
+        p.slide_to(0)
+        assert p.date_shown() == "2024-08-06"
+        assert p.page.text_content(".gc-range span") == "2024-08-06"
+
+
+def test_search_any_spelling(open_page):
+    p = open_page()
+    p.page.fill("#gc-search", "sudja")
+    p.page.wait_for_selector("#gc-search-results li[data-slug='sudzha']")
+    p.page.fill("#gc-search", "Плехово")
+    p.page.press("#gc-search", "Enter")
+    assert p.page.get_attribute("#gc-ledger", "data-slug") == "plekhovo"
+    assert p.page.evaluate("geoApp.map.getZoom()") >= 10
+    p.page.fill("#gc-search", "mala lokn")
+    p.page.press("#gc-search", "Enter")
+    assert p.page.get_attribute("#gc-ledger", "data-slug") == "malaya-loknya"
+
+
+def test_unlocated_panel(open_page):
+    p = open_page()
+    p.set_date("2025-02-01")
+    p.page.click("#gc-unlocated summary")
+    p.page.click("#gc-unlocated li >> text=Nikolaevo-Darino")
+    text = p.page.text_content("#gc-ledger")
+    assert "not yet located" in text and "Forces liberated Nikolaevo-Darino." in text
+
+
+def test_xss_payloads_stay_text(open_page):
+    p = open_page("#2024-10-05/" + "xss-img-src-x-onerror-alert-1-ville")
+    led = p.page.locator("#gc-ledger")
+    assert "open" in led.get_attribute("class")
+    text = led.text_content()
+    assert XSS_NAME in text
+    assert "<script>alert(1)</script>" in text
+    assert '"><svg onload=alert(1)>' in text and "${alert(1)}" in text and "&lt;b&gt;" in text
+    assert "{{7*7}}" in text and "{% if 1 %}x{% endif %} {# c #} {{ self.__init__ }}" in text
+    # javascript:/data: URLs are never links
+    assert led.locator("a").count() == 0
+    assert p.page.locator("#gc-ledger script, #gc-ledger img, #gc-ledger svg, #gc-ledger b:has-text('bold')").count() == 0
+    # unlocated hostile name, search box with hostile text
+    p.page.click("#gc-unlocated summary")
+    assert "<svg onload=alert(1)>Foo" in p.page.text_content("#gc-unlocated")
+    p.page.fill("#gc-search", "</script><script>alert(1)</script>")
+    p.page.press("#gc-search", "Enter")
+    p.page.hover(".gc-icon[data-slug='xss-img-src-x-onerror-alert-1-ville']", force=True)
+    p.page.wait_for_timeout(200)
+    assert p.page.evaluate("window.__alerts") == []
+    assert p.alerts == []
+    assert p.page.locator("img[src='x'], svg[onload]").count() == 0
+    assert p.external == []
+
+
+def test_embedded_json_is_escaped(page_file):
+    html = page_file.read_text(encoding="utf-8")
+    blob = re.search(r'<script type="application/json" id="gc-data">(.*?)</script>', html, re.S).group(1)
+    assert "<" not in blob and ">" not in blob and "&" not in blob
+    assert "\u2028" not in blob and "\u2029" not in blob
+    data = json.loads(blob)
+    assert XSS_EVIDENCE in [c[8] for c in data["c"]]
+    assert html.count("<script>alert(1)</script>") == 0
+    assert "javascript:alert" not in blob and "data:text/html" not in blob
+
+
+def test_deterministic_bytes(tmp_path):
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    render_map(build_data(), a, base_layers())
+    render_map(build_data(), b, base_layers())
+    assert a.read_bytes() == b.read_bytes()
+    assert not re.search(r"[0-9a-f]{32}", a.read_text(encoding="utf-8"))  # no folium uuid ids
+    assert payload_json(build_payload(build_data())) == payload_json(build_payload(build_data()))
+
+
+def test_screenshot(open_page):
+    p = open_page("#2025-03-13/sudzha")
+    p.page.click("#gc-unlocated summary")
+    p.page.wait_for_timeout(200)
+    p.page.screenshot(path="/tmp/map_screenshot.png")
+    assert Path("/tmp/map_screenshot.png").stat().st_size > 10_000
