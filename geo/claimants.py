@@ -17,10 +17,16 @@ SPEECH = (r"(?:said|says|say|saying|announcing|confirming|reported|reports|repor
           r"published|named|mentioned|explained|insisted|asserted|declared|posted|informed|emphasi[sz]ed|"
           r"acknowledged|admitted|boasted|hailed|denied|updated|assessed|assesses|reckoned|estimated|"
           r"(?:also\s+)?(?:has|have|had)\s+(?:also\s+)?(?:said|reported|claimed|announced|confirmed|stated|named))")
-_AFTER_SPEECH = re.compile(rf"^[\s,]*(?:\([^)]*\)\s*)?(?:,\s*(?:a|an|the)\b[^,]{{0,80}},\s*)?(?:also\s+|further\s+|earlier\s+|later\s+|has\s+|had\s+|have\s+)?{SPEECH}\b", re.I)
-_BEFORE_SOURCE = re.compile(r"(?:according\s+to|citing|cited\s+by|quoting|quoted\s+by|\bper|reported\s+by|relayed\s+by|as\s+reported\s+by|statement\s+(?:from|by)|sources?\s+(?:in|at))\s+(?:a\s+statement\s+from\s+|an?\s+update\s+from\s+|the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
+_DESCRIBED = (r"(?:\s*[-–]\s*[A-Z][\w ]{0,25}[\"”]?|[\"”]|\s+of\s+[A-Z]\w+|"
+              r"\s+(?:Telegram|news|channel|project|outlet|agency|think\s+tank|press\s+service|website|account|"
+              r"correspondent|spokes\w+|analysts?|map|mapping\s+project)){0,4}")
+_AUX = r"(?:(?:also|further|earlier|later|then|has|had|have|previously|reportedly|officially)\s+){0,3}"
+_AFTER_SPEECH = re.compile(
+    rf"^{_DESCRIBED}[\s,]*(?:\([^)]*\)\s*)?(?:,\s*[^,]{{0,90}},\s*)?(?:,\s*(?:who|which)\s+)?{_AUX}{SPEECH}\b", re.I)
+_BEFORE_SOURCE = re.compile(r"(?:according\s+to|reports?\s+(?:from|by)|citing|cited\s+by|quoting|quoted\s+by|\bper|reported\s+by|relayed\s+by|as\s+reported\s+by|statement\s+(?:from|by)|sources?\s+(?:in|at))\s+(?:a\s+statement\s+from\s+|an?\s+update\s+from\s+|the\s+)?(?:[\w-]+\s+){0,3}$", re.I)
 _INVERTED = re.compile(rf"[,”\"’]\s*{SPEECH}\s+(?:the\s+)?$", re.I)
 PRONOUN_SPEECH = re.compile(
+    rf"\bit\s+(?:was|has\s+been)\s+(?:noted|reported|said|stated|claimed|added)\b|"
     rf"\b(?:it|he|she|they|the\s+(?:ministry|channel|outlet|agency|department|military|general\s+staff|army|think\s+tank|project|governor|blogger|commander|statement|report|update|map))\s+(?:also\s+|further\s+|then\s+|later\s+)?{SPEECH}\b|"
     rf"\baccording\s+to\s+(?:the\s+)?(?:ministry|channel|outlet|agency|him|her|them|the\s+updated\s+map|the\s+map)\b|"
     rf"\b(?:the\s+)?(?:ministry|channel|outlet|agency|General\s+Staff)\s+(?:also\s+)?{SPEECH}",
@@ -38,7 +44,7 @@ class Claimant:
 @lru_cache(maxsize=1)
 def table() -> list[tuple[re.Pattern[str], Claimant]]:
     text = resources.files("geo.data").joinpath("claimants.csv").read_text(encoding="utf-8")
-    return [(re.compile(r["pattern"]), Claimant(r["canonical"], r["side"], r["kind"]))
+    return [(re.compile(r["pattern"], re.I), Claimant(r["canonical"], r["side"], r["kind"]))
             for r in csv.DictReader(text.splitlines())]
 
 
@@ -75,6 +81,7 @@ class Attribution:
     relayed_by: str
     how: str  # speech verb | according to | pronoun | publisher voice
     pos: int = -1
+    co: tuple[Claimant, ...] = ()  # coordinated speakers ("X and Y reported"), each a claimant of its own
 
 
 def entities(sentence: str) -> list[tuple[int, int, Claimant]]:
@@ -90,8 +97,11 @@ def entities(sentence: str) -> list[tuple[int, int, Claimant]]:
 def speakers(sentence: str) -> list[tuple[int, Claimant, str]]:
     """Claimants a speech/report verb or a source phrase attaches to in this sentence."""
     out: list[tuple[int, Claimant, str]] = []
-    for s, e, c in entities(sentence):
-        if _AFTER_SPEECH.match(sentence[e:e + 140]):
+    ents = entities(sentence)
+    for s, e, c in ents:
+        if s == 0 and re.match(r"^\s*:", sentence[e:e + 3]):
+            out.append((s, c, "headline quote"))
+        elif _AFTER_SPEECH.match(sentence[e:e + 160]):
             out.append((s, c, "speech verb"))
         elif _BEFORE_SOURCE.search(sentence[max(0, s - 60):s]):
             out.append((s, c, "according to"))
@@ -102,7 +112,26 @@ def speakers(sentence: str) -> list[tuple[int, Claimant, str]]:
         elif re.match(r"^\W{0,3}(?:s\s+)?(?:\w+\s+){0,6}?(?:map|maps|update|report|statement|data|figures)\b", sentence[e:e + 60], re.I) and \
                 re.search(r"\b(?:according\s+to|per|on|in)\s+(?:the\s+)?(?:\w+\s+){0,3}$", sentence[max(0, s - 40):s], re.I):
             out.append((s, c, "according to"))
-    return out
+    # "X and Y reported": both speak.
+    for i, (s, e, c) in enumerate(ents):
+        if any(o[1] is c for o in out):
+            continue
+        for s2, e2, c2 in ents:
+            if any(o[1] is c2 and o[0] == s2 for o in out) and (
+                    re.fullmatch(r"\s+and\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}", sentence[e:s2]) or
+                    re.fullmatch(r"\s+and\s+(?:the\s+)?(?:[\w.-]+\s+){0,2}", sentence[e2:s])):
+                out.append((s, c, "co-speaker"))
+                break
+    return sorted(out, key=lambda t: t[0])
+
+
+def _coordinated(sentence: str, found: list[tuple[int, Claimant, str]], pos: int) -> bool:
+    """Is the speaker at `pos` joined by "and" to another speaker of the sentence?"""
+    for other, _, _ in found:
+        lo, hi = sorted((other, pos))
+        if lo != hi and re.search(r"\band\s+(?:the\s+)?(?:[\w.()-]+\s+){0,4}$", sentence[lo:hi]) and hi - lo < 120:
+            return True
+    return False
 
 
 def attribute(sentence: str, history: list[Attribution], publisher: Claimant, relay: Attribution | None) -> Attribution:
@@ -118,7 +147,9 @@ def attribute(sentence: str, history: list[Attribution], publisher: Claimant, re
         # A relay ("Reuters, citing the ministry", "relayed by TASS") credits the original speaker.
         pos, claimant, how = primary[0] if len(primary) == 1 else max(primary, key=lambda f: (f[2] != "relay", -f[0]))
         relays = [f[1].name for f in found if f[1] is not claimant and f[1].kind == "media"]
-        return Attribution(claimant, relays[0] if relays else relay_name, how, pos)
+        co = tuple(dict.fromkeys(f[1] for f in found if f[1] is not claimant and f[1].kind != "media"
+                                 and _coordinated(sentence, found, f[0])))
+        return Attribution(claimant, relays[0] if relays else relay_name, how, pos, co)
     if PRONOUN_SPEECH.search(sentence) and history:
         recent = history[-6:]
         pool = [a for a in recent if a.claimant.kind != "media"] or recent

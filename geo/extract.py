@@ -35,18 +35,23 @@ _PLACE_ADJ = re.compile(r"^\s*(?:territory|town|village|soil|border|region|oblas
 _HYPOTHETICAL = re.compile(
     r"\b(?:will|would|could|might|may|can|cannot|can't|plan\w*|intend\w*|aim\w*|expected\s+to|preparing|prepare|trying|tried|"
     r"attempt\w*|seek\w*|hop(?:e|es|ed|ing)|want\w*|unlikely|goal|threaten\w*|try|order\w*\s+to|tasked|vowed|promised|if|whether)\b"
-    r"(?:\s+[\w'-]+){0,4}\s*$",
+    r"(?:\s+[\w'-]+){0,7}\s*$",
     re.I,
 )
 _NEGATION = re.compile(r"\b(?:not|never|no|didn't|did\s+not|hasn't|haven't|failed\s+to|without)\b(?:\s+[\w'-]+){0,2}\s*$", re.I)
+_SETTLEMENT_NOUN = (r"(?:towns?|villages?|cit(?:y|ies)|settlements?|hamlets?|localit(?:y|ies)|communit(?:y|ies)|khutors?|"
+                    r"regional\s+(?:hub|centre|center)|(?:district'?s?\s+)?administrative\s+cent(?:er|re))")
 _REFERENCE = re.compile(
     r"(?:\b(?:km|kilomet(?:er|re)s?|miles?|metres|meters)\b(?:\s*\([^)]*\))?\s+(?:\w+\s+){0,1}(?:of|from)\s+|"
     r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern|ward)?\s+(?:outskirts\s+)?of\s+|"
-    r"\b(?:towards?|toward|direction\s+of|directions?|in\s+the\s+direction\s+of|from|to|via|through|past|beyond|across|bypass\w*)\s+|"
-    r"\b(?:residents?|people|head|mayor|governor|evacuat\w*|shell\w*|strik\w*|drone\s+attacks?\s+on|visit\w*|hospital|district|checkpoint|gas)\s+(?:of|in|on)\s+)"
-    r"(?:(?:the|a)\s+)?(?:(?:[\w-]+\s+){0,3}?(?:town|village|city|settlement|hamlet|regional\s+(?:hub|centre|center)|district'?s?\s+administrative\s+cent(?:er|re))\s+of\s+)?$",
+    r"\b(?:towards?|toward|directions?(?:\s+of)?|in\s+the\s+directions?\s+of|from|to|via|through|past|beyond|across|bypass\w*)\s+|"
+    r"\b(?:missile|drone|air|artillery|rocket|bomb\w*|glide\s+bombs?)\s+(?:attacks?|strikes?|raids?)\s+(?:on|against|in)\s+|"
+    r"\b(?:residents?|people|head|mayor|governor|evacuat\w*|shell\w*|strik\w*|drone\s+attacks?\s+on|visit\w*|hospital|"
+    r"district|checkpoint|gas)\s+(?:of|in|on|from)\s+)"
+    rf"(?:(?:the|a)\s+)?(?:(?:[\w-]+\s+){{0,3}}?{_SETTLEMENT_NOUN}\s+(?:of\s+)?)?$",
     re.I,
 )
+_IMAGE = re.compile(r"\b(?:photo|video|footage|image|picture|screenshot|clip)s?\b[^.]{0,40}$", re.I)
 _DESCRIPTOR_BEFORE = re.compile(
     rf"\b(?:(?P<ua>{_UA})|(?P<ru>{_RU}))[\s-]+(?:held|controlled|occupied|captured|seized)\s+(?:(?:[\w-]+\s+){{0,2}}(?:town|village|city|settlement|hamlet)\s+of\s+)?(?:the\s+)?$|"
     rf"\b(?:main|last|key)\s+(?:(?P<ua3>{_UA})|(?P<ru3>{_RU}))\s+(?:stronghold|foothold|bastion|position)s?\s+(?:of|in)\s+(?:the\s+\w+\s+of\s+)?$",
@@ -56,7 +61,8 @@ _DESCRIPTOR_AFTER = re.compile(
     rf"^(?:'s)?,?\s+(?:which|that|who)\s+(?:is|was|has\s+been|had\s+been|remains)\s+(?:still\s+|now\s+|currently\s+|firmly\s+)?"
     rf"(?:under\s+(?:the\s+)?(?:(?P<ua>{_UA})|(?P<ru>{_RU}))\s+control|occupied\s+by\s+(?:(?P<ua2>{_UA})|(?P<ru2>{_RU}))|"
     rf"(?:held|controlled)\s+by\s+(?:(?P<ua3>{_UA})|(?P<ru3>{_RU})))|"
-    rf"^,?\s+(?:populated\s+by[^,]*,\s*)?(?:was|were|has\s+been|had\s+been)\s+under\s+(?:(?P<ua4>{_UA})|(?P<ru4>{_RU}))\s*(?:'s)?\s+control",
+    rf"^,?\s+(?:populated\s+by[^,]*,\s*)?(?:was|were|has\s+been|had\s+been)\s+under\s+(?:(?P<ua4>{_UA})|(?P<ru4>{_RU}))\s*(?:'s)?\s+control|"
+    rf"^,\s+(?:the|a|an)\s+[^,;]{{0,80}}?\s+(?:under|in)\s+(?:(?P<ua5>{_UA})|(?P<ru5>{_RU}))\s+(?:control|hands)",
     re.I,
 )
 _NO_LONGER = re.compile(r"^\s+(?:is|are)\s+no\s+longer\s+(?:there|on\s+the\s+map|marked|under)", re.I)
@@ -160,32 +166,66 @@ def _find_cues(sent: str) -> list[tuple[int, int, Cue]]:
 
 
 _PARTIAL_IDS = {"partial", "surrounded"}
+_AUX_VERB = re.compile(r"\b(?:is|are|was|were|been|being|have|has|had|remain\w*|now)\b|\bits\s+(?:\w+\s+)?$", re.I)
+_LIST_SEP = re.compile(r"^(?:\s*(?:,|and|or|&|,\s*and|,\s*or)\s*(?:the\s+)?|-)$", re.I)
+_COUNT_NOUN = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|dozens?\s+of)\s+"
+                         r"(?:more\s+)?(?:settlements|villages|communities|localities|towns|hamlets)\b", re.I)
+_LIST_INTRO = re.compile(r"(?:\b(?:named|listed|identified|are|were|include[sd]?|including)\b[^.:]{0,40}:|\bas:)", re.I)
 
 
-def _governing_cue(sent: str, ms: int, me: int, found: list[tuple[int, int, Cue]]) -> tuple[int, int, Cue] | None:
+def _governing_cue(sent: str, gs: int, ge: int, found: list[tuple[int, int, Cue]]) -> tuple[int, int, Cue] | None:
+    """The cue that governs the names spanning gs..ge: the nearest one before them in the same clause, or a
+    passive/state one just after them ("X and Y were liberated")."""
     best, best_d = None, 10 ** 9
     for s, e, cue in found:
-        if e <= ms:
-            gap = sent[e:ms]
+        if e <= gs:
+            gap = sent[e:gs]
             d = len(gap)
-            if d > 170 or re.search(r"[;:]|\bbut\b|\bwhile\b|\bwhereas\b", gap):
+            colon = gap.find(":")
+            if colon >= 40 or gap.count(":") > 1:
+                continue  # a colon far from the cue starts a new statement; near it, it opens a list
+            if d > 170 or re.search(r";|\bbut\b|\bwhile\b|\bwhereas\b", gap):
                 continue
-        elif s >= me:
-            gap = sent[me:s]
+        elif s >= ge:
+            gap = sent[ge:s]
             d = int(len(gap) * 1.6) + 5
             if len(gap) > 90 or re.search(r"[;:]|\bbut\b|\bwhile\b|\bthat\b|\bwhich\b|\bwhere\b", gap):
                 continue
-            if cue.kind in ("capture", "lose", "hold") and not re.search(
-                    r"\b(?:is|are|was|were|been|being|have|has|had|remain\w*)\b", gap, re.I) and cue.id != "controlled":
+            if not _AUX_VERB.search(gap):
                 continue  # after the name, only passives and states govern it ("X was liberated")
         else:
             continue
-        # Partial-control and encirclement words sharpen a capture cue near the same name.
         if cue.id in _PARTIAL_IDS:
-            d -= 15
+            d -= 15  # partial-control and encirclement words sharpen a capture cue near the same name
         if d < best_d:
             best, best_d = (s, e, cue), d
+    if best is not None and best[2].kind == "contested":
+        # "repelled an attack on X": the attack is framed by the repulse, which says who holds X.
+        holds = [(s, e, c) for s, e, c in found if c.kind == "hold" and e <= best[0] and gs - e <= 170
+                 and not re.search(r"[;:]|\bbut\b", sent[e:best[0]])]
+        if holds:
+            return holds[-1]
     return best
+
+
+def _groups(sent: str, spans: list[tuple[int, int, Mention]]) -> list[list[tuple[int, int, Mention]]]:
+    """Mentions listed together ("A, B and C", "Berdin-Bolshoe Soldatskoe") share one role."""
+    groups: list[list[tuple[int, int, Mention]]] = []
+    for span in spans:
+        if groups and _LIST_SEP.match(sent[groups[-1][-1][1]:span[0]]):
+            groups[-1].append(span)
+        else:
+            groups.append([span])
+    return groups
+
+
+@dataclass(frozen=True)
+class _Role:
+    status: str
+    rule: str
+    cue: str
+    cue_pos: int
+    voice: Attribution | None = None
 
 
 class Extractor:
@@ -206,111 +246,137 @@ class Extractor:
                 by_sentence.setdefault(si, []).append(m)
         history: list[Attribution] = []
         relay: Attribution | None = None
+        pending_list: _Role | None = None  # "liberated 12 settlements." followed by the list of them
         out: list[Claim] = []
         seen: set[tuple] = set()
         for i, sent in enumerate(sentences):
             attr = attribute(sent.text, history, publisher, relay)
-            if attr.how in ("speech verb", "according to", "speech verb (inverted)", "relay"):
+            if attr.how in ("speech verb", "according to", "speech verb (inverted)", "relay", "headline quote"):
                 history.append(attr)
             relay = attr if sent.text.rstrip().endswith(":") and attr.claimant is not publisher else None
             if i in by_sentence:
-                for claim in self._sentence_claims(article, sent, by_sentence[i], attr, publisher, lead):
+                inherited = pending_list if pending_list and _LIST_INTRO.search(sent.text) else None
+                for claim in self._sentence_claims(article, sent, by_sentence[i], attr, publisher, lead, inherited):
                     key = (claim.place_id, claim.status, claim.claimant, claim.date)
                     if key not in seen:
                         seen.add(key)
                         out.append(claim)
+            pending_list = self._count_claim(sent.text, attr) if _COUNT_NOUN.search(sent.text) else None
         return out
 
     @staticmethod
     def _lead_date(sentences: list[Sentence], published: str | None) -> dates.Resolved | None:
-        """A day the article's lead names ("confirmed Thursday"): the day its news-of-the-day statements are about."""
+        """A weekday or "yesterday" in the article's lead ("confirmed Thursday"): the day of its news."""
         if not published:
             return None
         for s in sentences[:3]:
             r = dates.resolve(s.text, published)
-            if r.date and r.how != "publication date (statement of the day)" and r.precision == "day":
+            if r.date and (r.how.startswith("weekday") or r.how.startswith("'")):
                 from datetime import date as _d
                 if 0 <= (_d.fromisoformat(published) - _d.fromisoformat(r.date)).days <= 3:
                     return r
         return None
 
+    def _count_claim(self, s_text: str, attr: Attribution) -> _Role | None:
+        """ "liberated 12 settlements": the status a following list of names inherits."""
+        for cs, ce, cue in _find_cues(s_text):
+            if cue.kind not in ("capture", "lose") or not _COUNT_NOUN.search(s_text[ce:ce + 40]):
+                continue
+            side, role = _acting_side(s_text, cs, ce, attr.claimant.side, cue.kind)
+            if side is None:
+                side, role = _default_agent(cue, attr.claimant.side, "RU"), "default"
+            status = _status(cue, side)
+            if status:
+                return _Role(status, f"{cue.kind} cue of the previous sentence's count, actor: {role}", s_text[cs:ce], 0, attr)
+        return None
+
+    def _role(self, s_text: str, gs: int, ge: int, found, attr: Attribution, country: str) -> _Role | None:
+        before = s_text[:gs]
+        ref = _REFERENCE.search(before)
+        if ref and ref.group(0).strip().lower().startswith("from") and any(
+                c.id in ("dislodged", "pushed_out", "withdrew") and e <= gs and gs - e < 80 for _, e, c in found):
+            ref = None  # "dislodged Ukrainian forces from the town of X": X is the object, not a starting point
+        if ref:
+            return None  # a distance reference, a direction, a starting point, a facility
+        gov = _governing_cue(s_text, gs, ge, found)
+        if gov is None:
+            return None
+        cs, ce, cue = gov
+        pre = s_text[max(0, cs - 70):cs]
+        if _HYPOTHETICAL.search(pre) or _NEGATION.search(pre):
+            return None
+        if cue.id == "captured" and _IMAGE.search(s_text[:cs]):
+            return None  # "a video taken on Wednesday"
+        kind = cue.kind
+        if cue.id == "pushed_out":
+            passive = re.search(r"\b(?:being|been|were|was|are|is|get|got)\s+$", s_text[max(0, cs - 12):cs], re.I)
+            kind = "lose" if passive else "lose_patient"
+        if kind == "state":
+            window = s_text[max(0, cs - 60):min(len(s_text), ce + 60)]
+            side = next((sd for _, _, am in _agents(window) if (sd := _side_of(am, attr.claimant.side))), None)
+            status = "contested" if re.search(r"\b(?:partly|partially|most\s+of|part\s+of)\b", window, re.I) else side
+            role = "holder"
+        else:
+            side, role = _acting_side(s_text, cs, ce, attr.claimant.side, kind)
+            if side is None and kind in ("capture", "hold"):
+                side, role = _default_agent(cue, attr.claimant.side, country), "default"
+            status = _status(Cue(cue.id, kind, cue.rx), side)
+        if status is None:
+            return None
+        return _Role(status, f"{cue.kind} cue, actor: {role}", s_text[cs:ce], cs)
+
     def _sentence_claims(self, article: Article, sent: Sentence, mentions: list[Mention], attr: Attribution,
-                         publisher: Claimant, lead: dates.Resolved | None) -> list[Claim]:
+                         publisher: Claimant, lead: dates.Resolved | None, inherited: _Role | None) -> list[Claim]:
         s_text = sent.text
         found = _find_cues(s_text)
-        out: list[Claim] = []
+        spans = []
         for m in mentions:
             place = self.gaz.places.get(m.place_id) if m.place_id else None
             if place is not None and not place.in_theatre:
                 continue
-            ms, me = m.start - sent.start, m.end - sent.start
-            before, after = s_text[:ms], s_text[me:]
-            voice = attr
-            status = rule = cue_text = None
-            cue_pos = ms
-            d = _DESCRIPTOR_BEFORE.search(before) or _DESCRIPTOR_AFTER.search(after)
-            if d is not None:
-                g = {k: v for k, v in d.groupdict().items() if v}
-                status = "ukraine" if any(k.startswith("ua") for k in g) else "russia"
-                rule, cue_text = "descriptor in the outlet's voice", d.group(0).strip(" ,")
-                # A descriptor is the outlet's own wording, not the quoted speaker's.
-                relay = attr.relayed_by
-                voice = Attribution(publisher_claimant(relay) if relay else publisher, "", "outlet voice")
-                if speakers(s_text) and not relay:
-                    voice = Attribution(publisher, "", "outlet voice")
-            elif _NO_LONGER.match(after) and attr.claimant.side in OTHER:
-                status, rule, cue_text = OTHER[attr.claimant.side], "no longer on the claimant's control map", "no longer there"
-            elif _TABLE_ROW.match(after) and sent.text.startswith(m.text):
-                side = _TABLE_ROW.match(after).group("side").lower()
-                status = "contested" if side == "contested" else side
-                rule, cue_text = "control table row", side
-            else:
-                if _REFERENCE.search(before):
-                    continue  # a distance reference, a direction, a starting point, a facility
-                gov = _governing_cue(s_text, ms, me, found)
-                if gov is None:
+            spans.append((m.start - sent.start, m.end - sent.start, m))
+        out: list[Claim] = []
+        for group in _groups(s_text, spans):
+            gs, ge = group[0][0], group[-1][1]
+            place0 = self.gaz.places.get(group[0][2].place_id or "")
+            group_role = self._role(s_text, gs, ge, found, attr, place0.country if place0 else "RU")
+            if group_role is None and inherited is not None and len(group) >= 2:
+                group_role = inherited
+            for ms, me, m in group:
+                role = self._descriptor(s_text, ms, me, attr, publisher) or group_role
+                if role is None:
                     continue
-                cs, ce, cue = gov
-                pre = s_text[max(0, cs - 60):cs]
-                if _HYPOTHETICAL.search(pre) or _NEGATION.search(pre):
-                    continue
-                kind = cue.kind
-                if cue.id == "pushed_out":
-                    passive = re.search(r"\b(?:being|been|were|was|are|is|get|got)\s+$", s_text[max(0, cs - 12):cs], re.I)
-                    kind = "lose" if passive else "lose_patient"
-                if kind == "state":
-                    side = None
-                    window = s_text[max(0, cs - 60):min(len(s_text), ce + 60)]
-                    for _, _, am in _agents(window):
-                        side = _side_of(am, attr.claimant.side)
-                        if side:
-                            break
-                    if re.search(r"\b(?:partly|partially|most\s+of|part\s+of)\b", window, re.I):
-                        status = "contested"
-                    else:
-                        status = side
-                    role = "holder"
-                else:
-                    side, role = _acting_side(s_text, cs, ce, attr.claimant.side, kind)
-                    if side is None and kind in ("capture", "hold"):
-                        side, role = _default_agent(cue, attr.claimant.side, place.country if place else "RU"), "default"
-                    status = _status(cue.__class__(cue.id, kind, cue.rx), side)
-                if status is None:
-                    continue
-                rule = f"{cue.kind} cue, actor: {role}"
-                cue_text = s_text[cs:ce]
-                cue_pos = cs
-            r = dates.resolve(s_text, article.published, cue_pos, lead)
-            if r.how.startswith("publication date") and lead is not None:
-                r = lead
-            out.append(Claim(
-                article=article.stem, place_id=m.place_id or f"unlocated:{_slug(m.text)}", mention=m.text,
-                status=status, claimant=voice.claimant.name, claimant_side=voice.claimant.side, date=r.date,
-                date_precision=r.precision, evidence=s_text, evidence_start=sent.start, evidence_end=sent.end,
-                mention_start=m.start, mention_end=m.end, cue=cue_text or "", rule=f"{rule}; claimant: {voice.how}; date: {r.how}",
-                relayed_by=voice.relayed_by,
-            ))
+                voices = [role.voice or attr] + [Attribution(c, attr.relayed_by, "co-speaker") for c in attr.co
+                                                  if role.voice is None]
+                r = dates.resolve(s_text, article.published, role.cue_pos, lead)
+                for voice in voices:
+                    out.append(Claim(
+                        article=article.stem, place_id=m.place_id or f"unlocated:{_slug(m.text)}", mention=m.text,
+                        status=role.status, claimant=voice.claimant.name, claimant_side=voice.claimant.side,
+                        date=r.date, date_precision=r.precision, evidence=s_text, evidence_start=sent.start,
+                        evidence_end=sent.end, mention_start=m.start, mention_end=m.end, cue=role.cue,
+                        rule=f"{role.rule}; claimant: {voice.how}; date: {r.how}", relayed_by=voice.relayed_by,
+                    ))
         return out
+
+    @staticmethod
+    def _descriptor(s_text: str, ms: int, me: int, attr: Attribution, publisher: Claimant) -> _Role | None:
+        before, after = s_text[:ms], s_text[me:]
+        d = _DESCRIPTOR_BEFORE.search(before) or _DESCRIPTOR_AFTER.search(after)
+        if d is not None:
+            g = {k for k, v in d.groupdict().items() if v}
+            status = "ukraine" if any(k.startswith("ua") for k in g) else "russia"
+            # A descriptor is the outlet's own wording, not the quoted speaker's.
+            relay = attr.relayed_by
+            voice = Attribution(publisher_claimant(relay) if relay else publisher, "", "outlet voice")
+            return _Role(status, "descriptor in the outlet's voice", d.group(0).strip(" ,"), ms, voice)
+        if _NO_LONGER.match(after) and attr.claimant.side in OTHER:
+            return _Role(OTHER[attr.claimant.side], "no longer on the claimant's control map", "no longer there", me)
+        t = _TABLE_ROW.match(after)
+        if t and not before.strip():
+            side = t.group("side").lower()
+            return _Role("contested" if side == "contested" else side, "control table row", t.group(0).strip(), ms)
+        return None
 
 
 def _slug(text: str) -> str:

@@ -305,3 +305,42 @@ def test_screenshot(open_page):
     p.page.wait_for_timeout(200)
     p.page.screenshot(path="/tmp/map_screenshot.png")
     assert Path("/tmp/map_screenshot.png").stat().st_size > 10_000
+
+
+def test_deterministic_across_processes(tmp_path):
+    """Different hash seeds (set/dict order) must not change a byte."""
+    import os
+    import subprocess
+
+    code = (
+        "import sys; sys.path.insert(0, 'tests');"
+        "from pathlib import Path; from map_fixture import build_data, base_layers;"
+        "from geo.mapview import render_map;"
+        "render_map(build_data(), Path(sys.argv[1]), base_layers())"
+    )
+    root = Path(__file__).resolve().parents[1]
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"p{seed}.html"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, "-c", code, str(out)], cwd=root, env=env, check=True)
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1]
+
+
+def test_slider_step_fast_at_2000_places_50000_claims(browser, tmp_path):
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from map_bench import STEP_OURS, synthetic
+
+    data, base = synthetic(2000, 50000)
+    out = tmp_path / "big.html"
+    render_map(data, out, base)
+    p = Page(browser, out.as_uri())
+    try:
+        steps = p.page.evaluate(STEP_OURS, 264)
+        mean = sum(steps) / len(steps)
+        assert mean <= 30, f"mean slider step {mean:.1f} ms"
+        assert p.page.locator(".gc-icon").count() == 2000
+        assert p.external == [] and not p.errors
+    finally:
+        p.close()
