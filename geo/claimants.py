@@ -34,6 +34,15 @@ PRONOUN_SPEECH = re.compile(
 )
 
 
+# "the channel said" carries the last speaker of these kinds.
+_NOUN_KINDS = [
+    ("channel", ("media", "blogger")), ("outlet", ("media",)), ("agency", ("media",)), ("project", ("blogger", "analyst")),
+    ("think tank", ("analyst",)), ("blogger", ("blogger",)), ("ministry", ("military",)), ("general staff", ("military",)),
+    ("military", ("military",)), ("army", ("military",)), ("governor", ("political",)), ("he ", ("political", "military", "blogger")),
+    ("she ", ("political", "military", "blogger")),
+]
+
+
 @dataclass(frozen=True)
 class Claimant:
     name: str
@@ -150,12 +159,19 @@ def attribute(sentence: str, history: list[Attribution], publisher: Claimant, re
         co = tuple(dict.fromkeys(f[1] for f in found if f[1] is not claimant and f[1].kind != "media"
                                  and _coordinated(sentence, found, f[0])))
         return Attribution(claimant, relays[0] if relays else relay_name, how, pos, co)
-    if PRONOUN_SPEECH.search(sentence) and history:
+    pron = PRONOUN_SPEECH.search(sentence)
+    if pron and history:
         recent = history[-6:]
-        pool = [a for a in recent if a.claimant.kind != "media"] or recent
-        # Battlefield statements come from military bodies: "it said" prefers the last one of those.
-        military = [a for a in pool if a.claimant.kind == "military"]
-        chosen = (military or pool)[-1]
+        noun = pron.group(0).lower()
+        wanted = next((kinds for word, kinds in _NOUN_KINDS if word in noun), None)
+        if wanted:
+            pool = [a for a in recent if a.claimant.kind in wanted] or recent
+        else:
+            pool = [a for a in recent if a.claimant.kind != "media"] or recent
+            # Battlefield statements come from military bodies: a bare "it said" prefers the last one of those.
+            if re.match(r"it\b", noun):
+                pool = [a for a in pool if a.claimant.kind == "military"] or pool
+        chosen = pool[-1]
         return Attribution(chosen.claimant, relay_name or chosen.relayed_by, "pronoun: carried from an earlier speaker")
     if relay is not None:
         return Attribution(relay.claimant, "", "quote introduced by the previous sentence")

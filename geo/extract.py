@@ -38,13 +38,13 @@ _HYPOTHETICAL = re.compile(
     r"(?:\s+[\w'-]+){0,7}\s*$",
     re.I,
 )
-_NEGATION = re.compile(r"\b(?:not|never|no|didn't|did\s+not|hasn't|haven't|failed\s+to|without)\b(?:\s+[\w'-]+){0,2}\s*$", re.I)
+_NEGATION = re.compile(r"\b(?:not|never|no|didn't|did\s+not|hasn't|haven't|failed\s+to|without|yet\s+to)\b(?:\s+[\w'-]+){0,2}\s*$", re.I)
 _SETTLEMENT_NOUN = (r"(?:towns?|villages?|cit(?:y|ies)|settlements?|hamlets?|localit(?:y|ies)|communit(?:y|ies)|khutors?|"
                     r"regional\s+(?:hub|centre|center)|(?:district'?s?\s+)?administrative\s+cent(?:er|re))")
 _REFERENCE = re.compile(
     r"(?:\b(?:km|kilomet(?:er|re)s?|miles?|metres|meters)\b(?:\s*\([^)]*\))?\s+(?:\w+\s+){0,1}(?:of|from)\s+|"
     r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern|ward)?\s+(?:outskirts\s+)?of\s+|"
-    r"\b(?:towards?|toward|directions?(?:\s+of)?|in\s+the\s+directions?\s+of|from|to|via|through|past|beyond|across|bypass\w*)\s+|"
+    r"\b(?:towards?|toward|directions?(?:\s+of)?|in\s+the\s+directions?\s+of|from|(?:road|route|highway|way|return)\s+to|via|through|past|beyond|across|bypass\w*)\s+|"
     r"\b(?:missile|drone|air|artillery|rocket|bomb\w*|glide\s+bombs?)\s+(?:attacks?|strikes?|raids?)\s+(?:on|against|in)\s+|"
     r"\b(?:residents?|people|head|mayor|governor|evacuat\w*|shell\w*|strik\w*|drone\s+attacks?\s+on|visit\w*|hospital|"
     r"district|checkpoint|gas)\s+(?:of|in|on|from)\s+)"
@@ -110,7 +110,8 @@ def _acting_side(sent: str, cue_start: int, cue_end: int, claimant_side: str, ki
     agents = _agents(sent)
     after = sent[cue_end:cue_end + 80]
     by = re.match(r"^(?:\s+[\w-]+){0,3}?\s+by\s+", after)
-    if by:
+    passive = re.search(r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+)?$", sent[max(0, cue_start - 25):cue_start], re.I)
+    if by and (passive or kind != "hold"):  # "repelled an attack by X": X is the attacker, not the actor
         for s, e, m in agents:
             if s == cue_end + by.end() or (cue_end + by.end() <= s <= cue_end + by.end() + 12):
                 return _side_of(m, claimant_side), "agent (by)"
@@ -170,7 +171,8 @@ _AUX_VERB = re.compile(r"\b(?:is|are|was|were|been|being|have|has|had|remain\w*|
 _LIST_SEP = re.compile(r"^(?:\s*(?:,|and|or|&|,\s*and|,\s*or)\s*(?:the\s+)?|-)$", re.I)
 _COUNT_NOUN = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|dozens?\s+of)\s+"
                          r"(?:more\s+)?(?:settlements|villages|communities|localities|towns|hamlets)\b", re.I)
-_LIST_INTRO = re.compile(r"(?:\b(?:named|listed|identified|are|were|include[sd]?|including)\b[^.:]{0,40}:|\bas:)", re.I)
+_LIST_INTRO = re.compile(r"(?:\b(?:named|listed|identified|are|were|include[sd]?|including)\b[^.:]{0,40}:|\bas:|"
+                         r"^(?:This|These|They|It|Among\s+them)\s+(?:also\s+)?(?:includes?|included|are|were|is)\b)", re.I)
 
 
 def _governing_cue(sent: str, gs: int, ge: int, found: list[tuple[int, int, Cue]]) -> tuple[int, int, Cue] | None:
@@ -189,7 +191,7 @@ def _governing_cue(sent: str, gs: int, ge: int, found: list[tuple[int, int, Cue]
         elif s >= ge:
             gap = sent[ge:s]
             d = int(len(gap) * 1.6) + 5
-            if len(gap) > 90 or re.search(r"[;:]|\bbut\b|\bwhile\b|\bthat\b|\bwhich\b|\bwhere\b", gap):
+            if len(gap) > 45 or re.search(r"[;:]|\bbut\b|\bwhile\b|\bthat\b|\bwhich\b|\bwhere\b", gap):
                 continue
             if not _AUX_VERB.search(gap):
                 continue  # after the name, only passives and states govern it ("X was liberated")
@@ -332,7 +334,7 @@ class Extractor:
         spans = []
         for m in mentions:
             place = self.gaz.places.get(m.place_id) if m.place_id else None
-            if place is not None and not place.in_theatre:
+            if (place is not None and not place.in_theatre) or m.reason.startswith("outside the theatre"):
                 continue
             spans.append((m.start - sent.start, m.end - sent.start, m))
         out: list[Claim] = []
@@ -340,24 +342,26 @@ class Extractor:
             gs, ge = group[0][0], group[-1][1]
             place0 = self.gaz.places.get(group[0][2].place_id or "")
             group_role = self._role(s_text, gs, ge, found, attr, place0.country if place0 else "RU")
-            if group_role is None and inherited is not None and len(group) >= 2:
+            if group_role is None and inherited is not None and (len(group) >= 2 or re.match(r"^(?:This|These|It|They|Among)", s_text)):
                 group_role = inherited
             for ms, me, m in group:
-                role = self._descriptor(s_text, ms, me, attr, publisher) or group_role
-                if role is None:
-                    continue
-                voices = [role.voice or attr] + [Attribution(c, attr.relayed_by, "co-speaker") for c in attr.co
-                                                  if role.voice is None]
-                r = dates.resolve(s_text, article.published, role.cue_pos, lead)
-                for voice in voices:
-                    out.append(Claim(
-                        article=article.stem, place_id=m.place_id or f"unlocated:{_slug(m.text)}", mention=m.text,
-                        status=role.status, claimant=voice.claimant.name, claimant_side=voice.claimant.side,
-                        date=r.date, date_precision=r.precision, evidence=s_text, evidence_start=sent.start,
-                        evidence_end=sent.end, mention_start=m.start, mention_end=m.end, cue=role.cue,
-                        rule=f"{role.rule}; claimant: {voice.how}; date: {r.how}", relayed_by=voice.relayed_by,
-                    ))
+                roles = [r for r in (self._descriptor(s_text, ms, me, attr, publisher), group_role) if r is not None]
+                for role in roles:
+                    out += self._emit(article, sent, m, role, attr, lead)
         return out
+
+    def _emit(self, article: Article, sent: Sentence, m: Mention, role: _Role, attr: Attribution,
+              lead: dates.Resolved | None) -> list[Claim]:
+        """One claim per speaker: the role's own voice (descriptors), or the sentence's speaker and co-speakers."""
+        voices = [role.voice] if role.voice else [attr] + [Attribution(c, attr.relayed_by, "co-speaker") for c in attr.co]
+        r = dates.resolve(sent.text, article.published, role.cue_pos, lead)
+        return [Claim(
+            article=article.stem, place_id=m.place_id or f"unlocated:{_slug(m.text)}", mention=m.text,
+            status=role.status, claimant=v.claimant.name, claimant_side=v.claimant.side, date=r.date,
+            date_precision=r.precision, evidence=sent.text, evidence_start=sent.start, evidence_end=sent.end,
+            mention_start=m.start, mention_end=m.end, cue=role.cue,
+            rule=f"{role.rule}; claimant: {v.how}; date: {r.how}", relayed_by=v.relayed_by,
+        ) for v in voices]
 
     @staticmethod
     def _descriptor(s_text: str, ms: int, me: int, attr: Attribution, publisher: Claimant) -> _Role | None:

@@ -14,7 +14,7 @@ from importlib import resources
 
 from geopy.distance import distance
 
-from .gazetteer import Gazetteer
+from .gazetteer import THEATRE_OBLASTS, Gazetteer
 from .records import Mention, Place
 
 CORE_RAIONS = {"Sudzhansky": 3, "Korenevsky": 3, "Glushkovsky": 2, "Belovsky": 2, "Bolshesoldatsky": 2,
@@ -39,8 +39,13 @@ def named_raions(text: str) -> list[tuple[int, str]]:
     return sorted((m.start(), raion) for rx, raion in _aliases()[0] for m in rx.finditer(text))
 
 
+_LOCATIVE = re.compile(r"(?:\b(?:in|of|from|across)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}|,\s*)$", re.I)
+
+
 def named_oblasts(text: str) -> list[tuple[int, str]]:
-    return sorted((m.start(), ob) for rx, ob in _aliases()[1] for m in rx.finditer(text))
+    """Oblasts named as the location of something ("in Russia's Kursk region", "X, Sumy region"), not as a neighbour."""
+    return sorted((m.start(), ob) for rx, ob in _aliases()[1] for m in rx.finditer(text)
+                  if _LOCATIVE.search(text[max(0, m.start() - 40):m.start()]))
 
 
 def near(items: list[tuple[int, str]], pos: int) -> list[str]:
@@ -67,6 +72,11 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list
             out.append(m)
             continue
         cands = [gaz.places[c] for c in m.candidates]
+        named = near(oblasts, m.start)
+        if named and named[0] not in THEATRE_OBLASTS and not any(c.oblast == named[0] for c in cands):
+            # "captured Novodmytrivka in eastern Ukraine's Donetsk region": a homonym outside the theatre.
+            out.append(replace(m, candidates=(), place_id=None, reason=f"outside the theatre: {named[0]} named nearby"))
+            continue
         if len(cands) == 1:
             out.append(replace(m, place_id=cands[0].id, reason=m.reason or "only candidate"))
             continue
