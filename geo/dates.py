@@ -84,8 +84,37 @@ def weekday_date(weekday: str, published: date) -> date:
     return published - timedelta(days=delta)
 
 
-def resolve(sentence: str, published: str | None, cue_pos: int = 0, article_default: "Resolved | None" = None) -> Resolved:
-    """Date of the claim in `sentence` (cue at `cue_pos`), given the article's publication date."""
+_SAME_DAY = re.compile(r"\b(?:(?:on\s+)?the\s+same\s+day|that\s+(?:same\s+)?day|later\s+that\s+day)\b", re.I)
+_NARRATIVE = re.compile(rf"^(?:On|By|As\s+of)?\s*(?:(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTH_NAMES})\.?)(?:st|nd|rd|th)?(?:,?\s+20\d\d)?\s*,", re.I)
+
+
+def narrative_date(sentence: str, published: str | None) -> str | None:
+    """A sentence that opens with a date ("On August 6, …") sets the day of the narrative that follows."""
+    if not published or not _NARRATIVE.match(sentence):
+        return None
+    pub = date.fromisoformat(published)
+    found = explicit_dates(sentence[:40], pub)
+    # Only the news of the last days frames what follows; an older date opens a look back.
+    if found and (pub - found[0][1]).days <= 2:
+        return found[0][1].isoformat()
+    return None
+
+
+def clause_around(sentence: str, pos: int) -> str:
+    """The clause holding `pos`: past-framing words elsewhere in the sentence do not date this clause."""
+    bounds = [0] + [m.end() for m in re.finditer(r",\s+(?:which|who|where|when|while|but|and\s+had)\b|;|\s[—–]\s", sentence)] + [len(sentence)]
+    start = max(b for b in bounds if b <= pos) if any(b <= pos for b in bounds) else 0
+    end = min((b for b in bounds if b > pos), default=len(sentence))
+    return sentence[start:end]
+
+
+def resolve(sentence: str, published: str | None, cue_pos: int = 0, article_default: "Resolved | None" = None,
+            narrative: str | None = None, previous_day: str | None = None) -> Resolved:
+    """Date of the claim in `sentence` (cue at `cue_pos`), given the article's publication date.
+
+    `narrative`: the day an earlier "On August 6, …" sentence set; `previous_day`: the last explicit day named
+    before this sentence (for "on the same day"); `article_default`: the day the lead names.
+    """
     pub = date.fromisoformat(published) if published else None
     found = explicit_dates(sentence, pub)
     if found:
@@ -97,13 +126,19 @@ def resolve(sentence: str, published: str | None, cue_pos: int = 0, article_defa
         if word in ("yesterday", "last night", "the day before"):
             return Resolved((pub - timedelta(days=1)).isoformat(), "day", f"'{word}' before publication")
         return Resolved(pub.isoformat(), "day", f"'{word}' = publication date")
+    if previous_day and _SAME_DAY.search(sentence):
+        return Resolved(previous_day, "day", "'the same day' as the last date named")
     wd = _WEEKDAY.search(sentence)
     if wd:
         if pub:
             return Resolved(weekday_date(wd.group(1), pub).isoformat(), "day", f"weekday {wd.group(1)} before publication")
         return Resolved(None, "week", "weekday without a publication date")
-    if _VAGUE.search(sentence):
-        return Resolved(None, "month" if re.search(r"month|jan|feb|march|april|may|june|july|aug|sept|oct|nov|dec", sentence, re.I) else "none", "past-framed statement")
+    clause = clause_around(sentence, cue_pos)
+    if _VAGUE.search(clause):
+        month = re.search(r"month|jan|feb|march|april|may|june|july|aug|sept|oct|nov|dec", clause, re.I)
+        return Resolved(None, "month" if month else "none", "past-framed statement")
+    if narrative:
+        return Resolved(narrative, "day", "day of the narrative (an earlier sentence opened with it)")
     if article_default is not None and article_default.date:
         return article_default
     if pub:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import re
+from datetime import date
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -221,6 +222,12 @@ def _groups(sent: str, spans: list[tuple[int, int, Mention]]) -> list[list[tuple
     return groups
 
 
+@dataclass
+class _DateContext:
+    narrative: str | None = None  # set by a sentence that opens "On August 6, …"
+    previous_day: str | None = None  # the last explicit day named, for "on the same day"
+
+
 @dataclass(frozen=True)
 class _Role:
     status: str
@@ -249,21 +256,26 @@ class Extractor:
         history: list[Attribution] = []
         relay: Attribution | None = None
         pending_list: _Role | None = None  # "liberated 12 settlements." followed by the list of them
+        ctx = _DateContext()
         out: list[Claim] = []
         seen: set[tuple] = set()
         for i, sent in enumerate(sentences):
             attr = attribute(sent.text, history, publisher, relay)
+            ctx.narrative = dates.narrative_date(sent.text, article.published) or ctx.narrative
             if attr.how in ("speech verb", "according to", "speech verb (inverted)", "relay", "headline quote"):
                 history.append(attr)
             relay = attr if sent.text.rstrip().endswith(":") and attr.claimant is not publisher else None
             if i in by_sentence:
                 inherited = pending_list if pending_list and _LIST_INTRO.search(sent.text) else None
-                for claim in self._sentence_claims(article, sent, by_sentence[i], attr, publisher, lead, inherited):
+                for claim in self._sentence_claims(article, sent, by_sentence[i], attr, publisher, lead, inherited, ctx):
                     key = (claim.place_id, claim.status, claim.claimant, claim.date)
                     if key not in seen:
                         seen.add(key)
                         out.append(claim)
             pending_list = self._count_claim(sent.text, attr) if _COUNT_NOUN.search(sent.text) else None
+            named = dates.explicit_dates(sent.text, date.fromisoformat(article.published) if article.published else None)
+            if named:
+                ctx.previous_day = max(named, key=lambda t: t[0])[1].isoformat()
         return out
 
     @staticmethod
@@ -328,7 +340,8 @@ class Extractor:
         return _Role(status, f"{cue.kind} cue, actor: {role}", s_text[cs:ce], cs)
 
     def _sentence_claims(self, article: Article, sent: Sentence, mentions: list[Mention], attr: Attribution,
-                         publisher: Claimant, lead: dates.Resolved | None, inherited: _Role | None) -> list[Claim]:
+                         publisher: Claimant, lead: dates.Resolved | None, inherited: _Role | None,
+                         ctx: "_DateContext") -> list[Claim]:
         s_text = sent.text
         found = _find_cues(s_text)
         spans = []
@@ -347,14 +360,14 @@ class Extractor:
             for ms, me, m in group:
                 roles = [r for r in (self._descriptor(s_text, ms, me, attr, publisher), group_role) if r is not None]
                 for role in roles:
-                    out += self._emit(article, sent, m, role, attr, lead)
+                    out += self._emit(article, sent, m, role, attr, lead, ctx)
         return out
 
     def _emit(self, article: Article, sent: Sentence, m: Mention, role: _Role, attr: Attribution,
-              lead: dates.Resolved | None) -> list[Claim]:
+              lead: dates.Resolved | None, ctx: "_DateContext") -> list[Claim]:
         """One claim per speaker: the role's own voice (descriptors), or the sentence's speaker and co-speakers."""
         voices = [role.voice] if role.voice else [attr] + [Attribution(c, attr.relayed_by, "co-speaker") for c in attr.co]
-        r = dates.resolve(sent.text, article.published, role.cue_pos, lead)
+        r = dates.resolve(sent.text, article.published, role.cue_pos, lead, ctx.narrative, ctx.previous_day)
         return [Claim(
             article=article.stem, place_id=m.place_id or f"unlocated:{_slug(m.text)}", mention=m.text,
             status=role.status, claimant=v.claimant.name, claimant_side=v.claimant.side, date=r.date,

@@ -32,10 +32,12 @@ SLOT_BEFORE = re.compile(
 )
 _CAP_NAME = r"[A-ZА-ЯІЇЄ][\w'’]+(?:[ \-][A-ZА-ЯІЇЄ0-9][\w'’]+){0,2}"
 _SLOT_LIST = re.compile(
-    r"\b(?:villages?|settlements?|hamlets?|localit(?:y|ies)|communit(?:y|ies)|khutors?)\s+(?:of\s+|as:?\s+|called\s+)?"
+    r"\b(?:villages?|settlements?|hamlets?|localit(?:y|ies)|communit(?:y|ies)|khutors?|towns?|city)\s+(?:of\s+|as:?\s+|called\s+|:\s*)?"
     rf"((?:{_CAP_NAME})(?:\s*(?:,|and|,\s*and)\s*(?:the\s+)?(?:{_CAP_NAME}))*)"
 )
 _NOT_NAMES = _word_list("not_place_words.txt")
+# A row of a control table: "Giri 1,465 Belovsky Contested".
+_TABLE_ROW = re.compile(rf"^(?P<name>{_CAP_NAME})\s+[\d,.]+\s+[A-Z][\w-]+\s+(?:Russia|Ukraine|Contested)\b", re.M)
 _WORD = re.compile(r"\w", re.UNICODE)
 
 
@@ -88,6 +90,9 @@ class MentionFinder:
         return True
 
     def _in_slot(self, text: str, start: int, end: int) -> bool:
+        line_start = text.rfind("\n", 0, start) + 1
+        if _TABLE_ROW.match(text, line_start) and line_start == start:
+            return True
         before = text[max(0, start - 40):start]
         if SLOT_BEFORE.search(before):
             return True
@@ -107,8 +112,6 @@ class MentionFinder:
             e = s + len(token)
             if len(token) < 5 or not free(s, e) or fold_name(token) in _NOT_NAMES:
                 continue
-            if e < len(text) and text[e:e + 2] in ("’s", "'s"):
-                pass
             key = skeleton(token)
             ids = self.gaz.skeletons.get(key)
             if not ids or _next_word(folded, e) in REGION_WORDS:
@@ -117,16 +120,17 @@ class MentionFinder:
                 continue
             out.append(Mention(article, s, e, text[s:e], tuple(sorted(ids)), reason="romanisation variant"))
             covered.append((s, e))
-        for m in _SLOT_LIST.finditer(text):
-            for nm in re.finditer(_CAP_NAME, m.group(1)):
-                s, e = m.start(1) + nm.start(), m.start(1) + nm.end()
-                name = nm.group(0)
-                if not free(s, e) or fold_name(name) in _NOT_NAMES or fold_name(name.split()[0]) in _NOT_NAMES:
-                    continue
-                if _next_word(folded, e) in REGION_WORDS:
-                    continue
-                out.append(Mention(article, s, e, name, (), reason="capitalised name in a settlement slot"))
-                covered.append((s, e))
+        slots = [(m.start(1), nm) for m in _SLOT_LIST.finditer(text) for nm in re.finditer(_CAP_NAME, m.group(1))]
+        slots += [(m.start("name"), re.match(_CAP_NAME, m.group("name"))) for m in _TABLE_ROW.finditer(text)]
+        for base, nm in slots:
+            s, e = base + nm.start(), base + nm.end()
+            name = nm.group(0)
+            if not free(s, e) or fold_name(name) in _NOT_NAMES or fold_name(name.split()[0]) in _NOT_NAMES:
+                continue
+            if _next_word(folded, e) in REGION_WORDS:
+                continue
+            out.append(Mention(article, s, e, name, (), reason="capitalised name in a settlement slot"))
+            covered.append((s, e))
         return out
 
 

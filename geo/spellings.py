@@ -108,17 +108,28 @@ _VARIANT_RULES = [
 _VARIANT_RES = [(re.compile(p), r) for p, r in _VARIANT_RULES]
 
 
-def _variants(spelling: str) -> set[str]:
-    """Spelling variants: hyphen/space, soft-sign apostrophes, yo/e, -oye/-oe/-oi, -iy/-y, ya/ia…"""
-    out = {spelling}
+def _word_variants(word: str) -> set[str]:
+    out = {word}
     for rx, rep in _VARIANT_RES:
         for s in list(out):
             v = rx.sub(rep, s)
             if v != s:
                 out.add(v)
-        if len(out) > 64:
+        if len(out) > 24:
             break
     return out
+
+
+def _variants(spelling: str) -> set[str]:
+    """Spelling variants, word by word (news mixes schemes: "Bolshoe Soldatskoye"): soft-sign apostrophes,
+    yo/e, -oye/-oe/-oi, -iy/-y, ya/ia…"""
+    words = spelling.split(" ")
+    out = {""}
+    for i, word in enumerate(words):
+        out = {(o + " " if i else "") + v for o in out for v in sorted(_word_variants(word))}
+        if len(out) > 96:
+            out = set(sorted(out)[:96])
+    return out | {spelling}
 
 
 def english_spellings(name_ru: str = "", name_uk: str = "", name_en: str = "", alt: tuple[str, ...] = ()) -> set[str]:
