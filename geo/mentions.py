@@ -32,7 +32,7 @@ SLOT_BEFORE = re.compile(
 )
 _CAP_NAME = r"[A-ZА-ЯІЇЄ][\w'’]+(?:[ \-][A-ZА-ЯІЇЄ0-9][\w'’]+){0,2}"
 _SLOT_LIST = re.compile(
-    r"\b(?:villages?|settlements?|hamlets?|localit(?:y|ies)|communit(?:y|ies)|khutors?|towns?|city)\s+(?:of\s+|as:?\s+|called\s+|:\s*)?"
+    r"\b(?:villages?|settlements?|hamlets?|localit(?:y|ies)|communit(?:y|ies)|khutors?|towns?|city)(?:\s+of\s+|\s+as:?\s+|\s+called\s+|:\s*|\s+)"
     rf"((?:{_CAP_NAME})(?:\s*(?:,|and|,\s*and)\s*(?:the\s+)?(?:{_CAP_NAME}))*)"
 )
 _NOT_NAMES = _word_list("not_place_words.txt")

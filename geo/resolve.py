@@ -39,7 +39,7 @@ def named_raions(text: str) -> list[tuple[int, str]]:
     return sorted((m.start(), raion) for rx, raion in _aliases()[0] for m in rx.finditer(text))
 
 
-_LOCATIVE = re.compile(r"(?:\b(?:in|of|from|across)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}|,\s*)$", re.I)
+_LOCATIVE = re.compile(r"(?:\b(?:in|into|of|from|across|near)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}|,\s*)$", re.I)
 
 
 def named_oblasts(text: str) -> list[tuple[int, str]]:
@@ -48,9 +48,17 @@ def named_oblasts(text: str) -> list[tuple[int, str]]:
                   if _LOCATIVE.search(text[max(0, m.start() - 40):m.start()]))
 
 
-def near(items: list[tuple[int, str]], pos: int) -> list[str]:
-    close = sorted((abs(p - pos), v) for p, v in items if abs(p - pos) <= CONTEXT_WINDOW)
-    return [v for _, v in close]
+def near(items: list[tuple[int, str]], pos: int, text: str | None = None) -> list[str]:
+    """Values named within the window around `pos`, nearest first; with `text`, only in the same sentence."""
+    close = []
+    for p, v in items:
+        if abs(p - pos) > CONTEXT_WINDOW:
+            continue
+        lo, hi = sorted((p, pos))
+        if text is not None and re.search(r"[.!?][\s\n]+[A-Z\"“]", text[lo:hi]):
+            continue
+        close.append((abs(p - pos), v))
+    return [v for _, v in sorted(close)]
 
 
 def _prior(p: Place) -> tuple:
@@ -72,7 +80,7 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list
             out.append(m)
             continue
         cands = [gaz.places[c] for c in m.candidates]
-        named = near(oblasts, m.start)
+        named = near(oblasts, m.start, text)
         if named and named[0] not in THEATRE_OBLASTS and not any(c.oblast == named[0] for c in cands):
             # "captured Novodmytrivka in eastern Ukraine's Donetsk region": a homonym outside the theatre.
             out.append(replace(m, candidates=(), place_id=None, reason=f"outside the theatre: {named[0]} named nearby"))
@@ -80,17 +88,17 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list
         if len(cands) == 1:
             out.append(replace(m, place_id=cands[0].id, reason=m.reason or "only candidate"))
             continue
-        chosen, reason = _choose(cands, m, raions, oblasts, anchors)
+        chosen, reason = _choose(cands, m, raions, oblasts, anchors, text)
         out.append(replace(m, place_id=chosen.id, reason=(m.reason + "; " if m.reason else "") + reason))
     return out
 
 
-def _choose(cands: list[Place], m: Mention, raions, oblasts, anchors) -> tuple[Place, str]:
+def _choose(cands: list[Place], m: Mention, raions, oblasts, anchors, text: str) -> tuple[Place, str]:
     for raion in near(raions, m.start):
         hit = [c for c in cands if c.raion == raion]
         if hit:
             return min(hit, key=_prior), f"{raion} raion named nearby"
-    for oblast in near(oblasts, m.start):
+    for oblast in near(oblasts, m.start, text):
         hit = [c for c in cands if c.oblast == oblast]
         if hit and len(hit) < len(cands):
             return min(hit, key=_prior), f"{oblast} named nearby"
