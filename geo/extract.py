@@ -41,7 +41,7 @@ _HYPOTHETICAL = re.compile(
 )
 _NEGATION = re.compile(r"\b(?:not|never|no|didn't|did\s+not|hasn't|haven't|failed\s+to|without|yet\s+to)\b(?:\s+[\w'-]+){0,2}\s*$", re.I)
 _SETTLEMENT_NOUN = (r"(?:towns?|villages?|cit(?:y|ies)|settlements?|hamlets?|localit(?:y|ies)|communit(?:y|ies)|khutors?|"
-                    r"regional\s+(?:hub|centre|center)|(?:district'?s?\s+)?administrative\s+cent(?:er|re))")
+                    r"regional\s+(?:hub|centre|center)|(?:district[’']?s?\s+)?administrative\s+cent(?:er|re)|main\s+\w+\s+stronghold)")
 _REFERENCE = re.compile(
     r"(?:\b(?:km|kilomet(?:er|re)s?|miles?|metres|meters)\b(?:\s*\([^)]*\))?\s+(?:\w+\s+){0,1}(?:of|from)\s+|"
     r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern|ward)?\s+(?:outskirts\s+)?of\s+|"
@@ -187,7 +187,7 @@ def _governing_cue(sent: str, gs: int, ge: int, found: list[tuple[int, int, Cue]
             colon = gap.find(":")
             if colon >= 40 or gap.count(":") > 1:
                 continue  # a colon far from the cue starts a new statement; near it, it opens a list
-            if d > 170 or re.search(r";|\bbut\b|\bwhile\b|\bwhereas\b", gap):
+            if d > 170 or re.search(r";|\bbut\b|\bwhile\b|\bwhereas\b|,\s+(?:which|that|where|located|situated|lying|some|about|just)\b", gap):
                 continue
         elif s >= ge:
             gap = sent[ge:s]
@@ -358,7 +358,10 @@ class Extractor:
             if group_role is None and inherited is not None and (len(group) >= 2 or re.match(r"^(?:This|These|It|They|Among)", s_text)):
                 group_role = inherited
             for ms, me, m in group:
-                roles = [r for r in (self._descriptor(s_text, ms, me, attr, publisher), group_role) if r is not None]
+                desc = self._descriptor(s_text, ms, me, attr, publisher)
+                # "Ukrainian-held X": X is described, and usually a reference point for something else.
+                described_before = desc is not None and desc.rule.startswith("descriptor") and _DESCRIPTOR_BEFORE.search(s_text[:ms])
+                roles = [r for r in (desc, None if described_before else group_role) if r is not None]
                 for role in roles:
                     out += self._emit(article, sent, m, role, attr, lead, ctx)
         return out

@@ -77,6 +77,9 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list
     out = []
     for m in mentions:
         if not m.candidates:
+            named = near(oblasts, m.start, text)
+            if named and named[0] not in THEATRE_OBLASTS:
+                m = replace(m, reason=f"outside the theatre: {named[0]} named nearby")
             out.append(m)
             continue
         cands = [gaz.places[c] for c in m.candidates]
