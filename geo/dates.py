@@ -109,7 +109,7 @@ def clause_around(sentence: str, pos: int) -> str:
 
 
 def resolve(sentence: str, published: str | None, cue_pos: int = 0, article_default: "Resolved | None" = None,
-            narrative: str | None = None, previous_day: str | None = None) -> Resolved:
+            narrative: str | None = None, previous_day: str | None = None, anchor: str | None = None) -> Resolved:
     """Date of the claim in `sentence` (cue at `cue_pos`), given the article's publication date.
 
     `narrative`: the day an earlier "On August 6, …" sentence set; `previous_day`: the last explicit day named
@@ -132,6 +132,11 @@ def resolve(sentence: str, published: str | None, cue_pos: int = 0, article_defa
     if wd:
         if pub:
             return Resolved(weekday_date(wd.group(1), pub).isoformat(), "day", f"weekday {wd.group(1)} before publication")
+        if anchor:
+            d = weekday_date(wd.group(1), date.fromisoformat(anchor))
+            if d.isoformat() == anchor:
+                # The article prints the very day this weekday names ("a map from October 15, 2024" … "Tuesday").
+                return Resolved(anchor, "day", f"weekday {wd.group(1)} = the full date the article prints")
         return Resolved(None, "week", "weekday without a publication date")
     clause = clause_around(sentence, cue_pos)
     if _VAGUE.search(clause):

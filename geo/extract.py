@@ -226,6 +226,7 @@ def _groups(sent: str, spans: list[tuple[int, int, Mention]]) -> list[list[tuple
 class _DateContext:
     narrative: str | None = None  # set by a sentence that opens "On August 6, …"
     previous_day: str | None = None  # the last explicit day named, for "on the same day"
+    anchor: str | None = None  # with no publication date: the latest full date the article prints
 
 
 @dataclass(frozen=True)
@@ -256,7 +257,7 @@ class Extractor:
         history: list[Attribution] = []
         relay: Attribution | None = None
         pending_list: _Role | None = None  # "liberated 12 settlements." followed by the list of them
-        ctx = _DateContext()
+        ctx = _DateContext(anchor=None if article.published else _latest_full_date(text))
         out: list[Claim] = []
         seen: set[tuple] = set()
         for i, sent in enumerate(sentences):
@@ -370,7 +371,7 @@ class Extractor:
               lead: dates.Resolved | None, ctx: "_DateContext") -> list[Claim]:
         """One claim per speaker: the role's own voice (descriptors), or the sentence's speaker and co-speakers."""
         voices = [role.voice] if role.voice else [attr] + [Attribution(c, attr.relayed_by, "co-speaker") for c in attr.co]
-        r = dates.resolve(sent.text, article.published, role.cue_pos, lead, ctx.narrative, ctx.previous_day)
+        r = dates.resolve(sent.text, article.published, role.cue_pos, lead, ctx.narrative, ctx.previous_day, ctx.anchor)
         return [Claim(
             article=article.stem, place_id=m.place_id or f"unlocated:{_slug(m.text)}", mention=m.text,
             status=role.status, claimant=v.claimant.name, claimant_side=v.claimant.side, date=r.date,
@@ -397,6 +398,12 @@ class Extractor:
             side = t.group("side").lower()
             return _Role("contested" if side == "contested" else side, "control table row", t.group(0).strip(), ms)
         return None
+
+
+def _latest_full_date(text: str) -> str | None:
+    """The latest day-month-year date printed in an article: with no publication date, weekdays resolve against it."""
+    found = [d for _, d in dates.explicit_dates(text, None)]
+    return max(found).isoformat() if found else None
 
 
 def _slug(text: str) -> str:
