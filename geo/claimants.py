@@ -161,8 +161,12 @@ def attribute(sentence: str, history: list[Attribution], publisher: Claimant, re
         return Attribution(claimant, relays[0] if relays else relay_name, how, pos, co)
     pron = PRONOUN_SPEECH.search(sentence)
     if pron and history:
-        recent = history[-6:]
         noun = pron.group(0).lower()
+        personal = re.match(r"(?:he|she)\b", noun) is not None
+        # Subjects of earlier sentences stand for "he"/"she" only; "it said" needs an earlier speaker.
+        recent = [a for a in history if personal or not a.how.startswith("subject")][-6:]
+        if not recent:
+            recent = history[-1:]
         wanted = next((kinds for word, kinds in _NOUN_KINDS if word in noun), None)
         if wanted:
             pool = [a for a in recent if a.claimant.kind in wanted] or recent

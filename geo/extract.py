@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from . import dates
-from .claimants import Attribution, Claimant, attribute, publisher_claimant, speakers
+from .claimants import Attribution, Claimant, attribute, entities, publisher_claimant
 from .gazetteer import Gazetteer
 from .records import Article, Claim, Mention
 from .sentences import Sentence, split
@@ -265,6 +265,11 @@ class Extractor:
             ctx.narrative = dates.narrative_date(sent.text, article.published) or ctx.narrative
             if attr.how in ("speech verb", "according to", "speech verb (inverted)", "relay", "headline quote"):
                 history.append(attr)
+            else:
+                # A claimant who is the subject of a sentence ("Gerasimov visited…") is who a following "he said" means.
+                subject = next(((s, c) for s, _, c in entities(sent.text) if s < 25), None)
+                if subject is not None:
+                    history.append(Attribution(subject[1], "", "subject of an earlier sentence", subject[0]))
             relay = attr if sent.text.rstrip().endswith(":") and attr.claimant is not publisher else None
             if i in by_sentence:
                 inherited = pending_list if pending_list and _LIST_INTRO.search(sent.text) else None

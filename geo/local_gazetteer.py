@@ -4,8 +4,10 @@ from __future__ import annotations
 import csv
 import json
 import re
+from pathlib import Path
 
-from .gazetteer import DEFAULT_DIR, LOCAL_COLUMNS, Gazetteer
+from . import gazetteer as gazetteer_module
+from .gazetteer import LOCAL_COLUMNS, Gazetteer
 from .normalize import fold_name
 
 
@@ -14,9 +16,10 @@ class LocalAddError(ValueError):
 
 
 def add_local(name: str, lat: float, lon: float, source: str, raion: str = "", precision: str = "point",
-              name_ru: str = "", name_uk: str = "", directory=DEFAULT_DIR) -> dict[str, str]:
+              name_ru: str = "", name_uk: str = "", directory=None) -> dict[str, str]:
     from shapely.geometry import Point, shape
 
+    directory = Path(directory or gazetteer_module.DEFAULT_DIR)
     if not source.strip():
         raise LocalAddError("a --source is required: where does the coordinate come from?")
     layers = json.loads((directory / "inputs" / "raions.geojson").read_text(encoding="utf-8"))["features"]

@@ -23,7 +23,7 @@ class ClaimsResult:
         if not self.rows:
             return ["no claims"]
         head = self.rows[0]
-        lines = [f"{head['settlement']} ({head['settlement_id']}; {head['raion'] or '-'}, {head['oblast'] or '-'}; "
+        lines = [f"{head['settlement']} ({head['place_id']}; {head['raion'] or '-'}, {head['oblast'] or '-'}; "
                  f"location: {head['precision']}) — {len(self.rows)} claim(s)"]
         for r in self.rows:
             relay = f" via {r['relayed_by']}" if r["relayed_by"] else ""

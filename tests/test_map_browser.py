@@ -208,6 +208,20 @@ def test_hash_round_trip(open_page):
     assert q.date_shown() == "2024-12-05"
     assert q.page.get_attribute("#gc-ledger", "data-slug") == "plekhovo"
     assert "undated" in q.page.text_content("#gc-ledger")
+    # editing the hash by hand is followed too
+    q.page.evaluate("location.hash = '#2024-08-20/sudzha'")
+    q.page.wait_for_function("document.getElementById('gc-date').textContent === '2024-08-20'")
+    assert q.page.get_attribute("#gc-ledger", "data-slug") == "sudzha"
+
+
+def test_play_pause(open_page):
+    p = open_page("#2024-08-10")
+    p.page.click("#gc-play")
+    p.page.wait_for_function("document.getElementById('gc-date').textContent > '2024-08-11'")
+    p.page.click("#gc-play")
+    shown = p.date_shown()
+    p.page.wait_for_timeout(600)
+    assert p.date_shown() == shown
 
 
 def test_ledger_contents(open_page):

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from geo.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+
+
+def write_article(folder: Path, stem: str, text: str, publisher: str | None = "Test Wire",
+                  published: str | None = "2025-03-08", url: str | None = None, title: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{stem}.txt"
+    path.write_text(text, encoding="utf-8")
+    meta = {"url": url, "publisher": publisher, "published": published, "title": title}
+    (folder / f"{stem}.meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(scope="session")
+def seeds_build(tmp_path_factory) -> Path:
+    """`geo build` of the repository's seeds/ into a fresh folder (the real CLI)."""
+    out = tmp_path_factory.mktemp("seeds_build")
+    result = CliRunner().invoke(main, ["build", "--articles", str(ROOT / "seeds"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture
+def articles(tmp_path: Path) -> Path:
+    return tmp_path / "articles"
+
+
+def copy_seeds(dest: Path) -> Path:
+    shutil.copytree(ROOT / "seeds", dest)
+    return dest
