@@ -142,9 +142,17 @@ class Builder:
             precision, psrc = "point", r["coord_source"]
             if r["notes"].startswith("APPROXIMATE"):
                 precision, psrc = "approximate", "coordinate of a landmark inside the village (" + r["coord_source"] + ")"
+            # Russian rows take the Wikipedia-style romanisation as their English name (GeoNames writes
+            # "L’gov", "Bol’shoye Soldatskoye"); the GeoNames form stays as an alternate spelling.
+            name_en = r["name_en"]
+            alt = r["alt_names"]
+            if r["country"] == "RU" and r["name_ru"]:
+                if name_en and name_en != english_name(r["name_ru"]):
+                    alt = "|".join(filter(None, [name_en, alt]))
+                name_en = english_name(r["name_ru"])
             self.add({
-                "id": r["id"], "name_en": r["name_en"] or english_name(r["name_ru"] or r["name_uk"]),
-                "name_ru": r["name_ru"], "name_uk": r["name_uk"], "alt_names": r["alt_names"],
+                "id": r["id"], "name_en": name_en or english_name(r["name_ru"] or r["name_uk"]),
+                "name_ru": r["name_ru"], "name_uk": r["name_uk"], "alt_names": alt,
                 "lat": r["lat"], "lon": r["lon"], "country": r["country"], "oblast": r["oblast"],
                 "raion": r["raion"], "kind": r["kind"], "population": r["population"], "precision": precision,
                 "precision_source": psrc, "coord_source": r["coord_source"], "coord_ref": r["coord_ref"],

@@ -114,7 +114,7 @@ class Gazetteer:
         out: dict[str, set[str]] = defaultdict(set)
         for name, ids in self.names.items():
             key = skeleton(name)
-            if len(key) >= 4:
+            if len(key) >= 3:
                 out[key] |= ids
         return out
 

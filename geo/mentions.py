@@ -72,7 +72,8 @@ class MentionFinder:
             mentions.append(Mention(article, start, end, surface, ids))
             covered.append((start, end))
             last_end = end
-        mentions += self._fuzzy_and_unlocated(article, text, folded, covered)
+        extra, replaced = self._fuzzy_and_unlocated(article, text, folded, covered)
+        mentions = [m for m in mentions if (m.start, m.end) not in replaced] + extra
         mentions.sort(key=lambda m: m.start)
         return mentions
 
@@ -99,27 +100,38 @@ class MentionFinder:
         # Inside a list of names: ", Pravda and" / "Pravda, Yuzhny".
         return bool(re.match(r"\s*(?:,|and\b)\s*[A-Z]", text[end:end + 8])) and bool(re.search(r"[A-Z]\w+,\s*$", before))
 
-    def _fuzzy_and_unlocated(self, article: str, text: str, folded: str, covered: list[tuple[int, int]]) -> list[Mention]:
-        """Capitalised tokens no exact spelling covered: try the romanisation skeleton, then the slot rule."""
+    def _fuzzy_and_unlocated(self, article: str, text: str, folded: str,
+                             covered: list[tuple[int, int]]) -> tuple[list[Mention], set[tuple[int, int]]]:
+        """Capitalised tokens no exact spelling covered: try the romanisation skeleton, then the slot rule.
+        A longer name found this way replaces an exact match inside it ("Mykolayevo-Daryino" > "Daryino")."""
         out: list[Mention] = []
+        replaced: set[tuple[int, int]] = set()
 
-        def free(s: int, e: int) -> bool:
-            return all(e <= cs or s >= ce for cs, ce in covered)
+        def free(s: int, e: int, may_contain: bool = False) -> bool:
+            return all(e <= cs or s >= ce or (may_contain and s <= cs and ce <= e and (cs, ce) != (s, e))
+                       for cs, ce in covered)
 
-        for m in re.finditer(r"(?<![\w'’])[A-Z][a-z'’]+(?:-[A-Z]?[a-z'’]+)*", text):
-            s, e = m.span()
-            token = m.group(0).rstrip("'’")
-            e = s + len(token)
-            if len(token) < 5 or not free(s, e) or fold_name(token) in _NOT_NAMES:
-                continue
-            key = skeleton(token)
-            ids = self.gaz.skeletons.get(key)
-            if not ids or _next_word(folded, e) in REGION_WORDS:
+        for m in re.finditer(r"(?<![\w'’])[A-Z][a-z'’]+(?:[- ][A-Z][a-z'’]+){0,2}", text):
+            # Try the longest run of capitalised words first ("Stara Sorochyna"), then shorter ones.
+            words = m.group(0).split(" ")
+            for n in range(len(words), 0, -1):
+                token = " ".join(words[:n]).rstrip("'’")
+                s = m.start()
+                e = s + len(token)
+                if len(token) < 5 or not free(s, e, may_contain=True) or fold_name(token) in _NOT_NAMES:
+                    continue
+                ids = self.gaz.skeletons.get(skeleton(token))
+                if ids and _next_word(folded, e) not in REGION_WORDS:
+                    break
+            else:
                 continue
             if fold_name(token) in AMBIGUOUS and not self._in_slot(text, s, e):
                 continue
+            inside = {(cs, ce) for cs, ce in covered if s <= cs and ce <= e}
+            replaced |= inside
+            covered[:] = [c for c in covered if c not in inside] + [(s, e)]
+            out = [o for o in out if (o.start, o.end) not in inside]
             out.append(Mention(article, s, e, text[s:e], tuple(sorted(ids)), reason="romanisation variant"))
-            covered.append((s, e))
         slots = [(m.start(1), nm) for m in _SLOT_LIST.finditer(text) for nm in re.finditer(_CAP_NAME, m.group(1))]
         slots += [(m.start("name"), re.match(_CAP_NAME, m.group("name"))) for m in _TABLE_ROW.finditer(text)]
         for base, nm in slots:
@@ -131,7 +143,7 @@ class MentionFinder:
                 continue
             out.append(Mention(article, s, e, name, (), reason="capitalised name in a settlement slot"))
             covered.append((s, e))
-        return out
+        return out, replaced
 
 
 def _bounded(folded: str, start: int, end: int) -> bool:

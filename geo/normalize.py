@@ -52,6 +52,7 @@ def strip_invisible(text: str) -> str:
 
 
 _SKELETON_RULES = [
+    (r"[oe](?=[ \-])", "e"),  # the linking vowel of compound names: Nikolayevo-/Mykolaieve-
     (r"[' \-]", ""),
     (r"shch|sch|shtsh", "sc"),
     (r"kh|h|g", "h"),

@@ -62,15 +62,20 @@ def kmu2010(text: str) -> str:
 
 
 _RU_TO_UK_ENDINGS = [
-    (r"овка$", "івка"), (r"евка$", "івка"), (r"ёвка$", "ївка"), (r"ово$", "ове"), (r"ево$", "еве"),
+    (r"еевка$", "іївка"), (r"(?<=[аоуя])евка$", "ївка"), (r"овка$", "івка"), (r"евка$", "івка"), (r"ёвка$", "ївка"), (r"ово$", "ове"), (r"ево$", "еве"),
     (r"ское$", "ське"), (r"цкое$", "цьке"), (r"ое$", "е"), (r"ый$", "ий"), (r"ий$", "ий"),
     (r"ая$", "а"), (r"яя$", "я"), (r"ье$", "я"), (r"ьи$", "ї"),
 ]
 _RU_TO_UK_LETTERS = str.maketrans({"и": "і", "ы": "и", "э": "е", "ё": "ьо", "ъ": "'"})
+_RU_TO_UK_LETTERS_KEEP_I = str.maketrans({"ы": "и", "э": "е", "ё": "ьо", "ъ": "'"})
 
 
-def ru_to_uk(name: str) -> str:
-    """Best-effort Ukrainian form of a Russian place name, word by word (for press spellings only)."""
+def ru_to_uk(name: str, i_for_i: bool = True) -> str:
+    """Best-effort Ukrainian form of a Russian place name, word by word (for press spellings only).
+
+    Russian и is Ukrainian і in many roots and и in many endings: `i_for_i` picks one of the two readings.
+    """
+    name = re.sub(r"^Никола", "Микола", name)  # Nikolay- names are Mykola- in Ukrainian
     words = []
     for word in re.split(r"([\s\-]+)", name):
         if not word or not word.strip(" -"):
@@ -83,7 +88,7 @@ def ru_to_uk(name: str) -> str:
                 low = new
                 break
         # After the ending rules, map letters; protect the ending's own і/ий.
-        core = low.translate(_RU_TO_UK_LETTERS)
+        core = low.translate(_RU_TO_UK_LETTERS if i_for_i else _RU_TO_UK_LETTERS_KEEP_I)
         core = core.replace("іі", "ії")
         # Russian е after a vowel or at the start is Ukrainian є.
         core = re.sub(r"(?<=[аоуіїєюя])е", "є", core)
@@ -145,7 +150,7 @@ def english_spellings(name_ru: str = "", name_uk: str = "", name_en: str = "", a
                 spellings.add(_ascii(scheme.translate(ru)))
     uk_forms = {name_uk} if name_uk else set()
     if name_ru:
-        uk_forms.add(ru_to_uk(name_ru))
+        uk_forms |= {ru_to_uk(name_ru), ru_to_uk(name_ru, i_for_i=False)}
     for uk in uk_forms:
         spellings.add(uk)
         spellings.add(kmu2010(uk))

@@ -1,0 +1,113 @@
+"""The gazetteer: spellings, the table of real-usage spellings, homonyms, geopy interface, data checks."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from shapely.geometry import Point, shape
+
+from geo.gazetteer import load
+from geo.mentions import finder_for
+from geo.resolve import resolve_mentions
+from geo.spellings import english_spellings, kmu2010
+
+from conftest import ROOT
+
+TABLE = ROOT / "tests" / "data" / "spellings.tsv"
+
+
+def _table() -> list[tuple[str, str, str]]:
+    rows = []
+    for line in TABLE.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            spelling, pid, context = (line.split("\t") + ["", ""])[:3]
+            rows.append((spelling, pid, context))
+    return rows
+
+
+def _resolve_in_text(spelling: str, context: str) -> str | None:
+    """Resolve a spelling the way an article would: found in a sentence, then disambiguated by context."""
+    gaz = load()
+    if context.endswith(" of"):
+        text = f"Russian troops captured {context} {spelling}, the ministry said."
+    else:
+        text = f"Russian troops captured {spelling} {context}, the ministry said."
+    mentions = resolve_mentions(gaz, text, finder_for(gaz).find("t", text))
+    hit = next((m for m in mentions if m.start == text.index(spelling)), None)
+    return hit.place_id if hit else None
+
+
+def test_spelling_table_accuracy():
+    rows = _table()
+    assert len(rows) >= 150
+    wrong = [(s, pid, _resolve_in_text(s, ctx)) for s, pid, ctx in rows if _resolve_in_text(s, ctx) != pid]
+    accuracy = 1 - len(wrong) / len(rows)
+    assert accuracy >= 0.97, (accuracy, wrong)
+
+
+def test_kmu2010_romanisation():
+    assert kmu2010("Горналь") == "Hornal"
+    assert kmu2010("Мала Локня") == "Mala Loknia"
+    assert kmu2010("Руське Поріччя") == "Ruske Porichchia"
+    assert kmu2010("Юнаківка") == "Yunakivka" and kmu2010("Згорани") == "Zghorany"
+
+
+def test_generated_spellings_cover_the_schemes():
+    s = english_spellings("Тёткино", "", "", ())
+    assert {"Tetkino", "Tyotkino", "Tiotkino"} <= s
+    s = english_spellings("Большое Солдатское", "", "", ())
+    assert {"Bolshoye Soldatskoye", "Bolshoe Soldatskoe", "Bolshoe Soldatskoye"} <= s
+    assert "Hoholivka" in english_spellings("Гоголевка", "", "", ())
+
+
+def test_ordinary_words_do_not_match():
+    gaz = load()
+    text = "Pravda reported on Giri and the white (belaya) car. Kursk region officials spoke."
+    assert finder_for(gaz).find("t", text) == []
+
+
+def test_homonym_reason_is_kept():
+    gaz = load()
+    text = "Fighting near Lyubimovka in the Korenevsky district continued."
+    m = resolve_mentions(gaz, text, finder_for(gaz).find("t", text))[0]
+    assert len(m.candidates) >= 2 and gaz.places[m.place_id].raion == "Korenevsky" and "Korenevsky" in m.reason
+
+
+def test_every_point_lies_in_its_oblast_and_raion():
+    raions = json.loads((ROOT / "gazetteer" / "inputs" / "raions.geojson").read_text())["features"]
+    oblasts = json.loads((ROOT / "gazetteer" / "inputs" / "oblasts.geojson").read_text())["features"]
+    rpoly = {(f["properties"]["oblast"], f["properties"]["name_en"]): shape(f["geometry"]) for f in raions}
+    opoly = {f["properties"]["name_en"]: shape(f["geometry"]).buffer(0.01) for f in oblasts}
+    rows = list(csv.DictReader((ROOT / "gazetteer" / "settlements.csv").open(encoding="utf-8")))
+    assert len(rows) > 1500
+    for r in rows:
+        assert r["precision"] in ("point", "approximate", "area"), r
+        assert r["precision_source"], r["id"]
+        p = Point(float(r["lon"]), float(r["lat"]))
+        assert opoly[r["oblast"]].contains(p), r["id"]
+        if r["precision"] == "point" and r["checked"] == "yes" and (r["oblast"], r["raion"]) in rpoly:
+            city = [v for (o, n), v in rpoly.items() if o == r["oblast"] and n.endswith(" city")]
+            assert rpoly[(r["oblast"], r["raion"])].buffer(0.005).contains(p) or any(c.contains(p) for c in city), r["id"]
+
+
+def test_postal_placeholders_never_enter_as_points():
+    dropped = {r["id"] for r in csv.DictReader((ROOT / "gazetteer" / "inputs" / "postal_low_accuracy_dropped.csv").open(encoding="utf-8"))}
+    for r in csv.DictReader((ROOT / "gazetteer" / "settlements.csv").open(encoding="utf-8")):
+        if r["id"] in dropped:
+            assert r["precision"] in ("approximate", "area"), r
+
+
+def test_geopy_interface_offline():
+    from geopy.location import Location
+
+    from geo.geocoder import OfflineGazetteer
+
+    geocoder = OfflineGazetteer()
+    loc = geocoder.geocode("Суджа")
+    assert isinstance(loc, Location) and abs(loc.latitude - 51.19) < 0.05
+    assert loc.raw["precision"] == "point"
+    several = geocoder.geocode("Lyubimovka", exactly_one=False)
+    assert len(several) >= 2
+    assert geocoder.geocode("Nowhereovka") is None
