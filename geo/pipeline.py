@@ -120,30 +120,30 @@ def build_lock(out_dir: Path, wait: bool = True):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
 def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, wait: bool = True) -> BuildReport:
+    from . import mapview
     from .mapdata import map_data
-    from .mapview import render_map
     from .store import write_store
 
+    render_map = mapview.render_map
     gaz = load(gazetteer_dir)
     articles, problems = read_articles(articles_dir)
     ex = extract(articles, gaz)
     ex.problems = problems + [Problem("gazetteer", w, fatal=False) for w in gaz.warnings]
     store_path, map_path = out_dir / "claims.sqlite", out_dir / "index.html"
     with build_lock(out_dir, wait):
-        names = {pid: gaz.spellings_of(pid) or [fold_name(p.name_en)] for pid, p in ex.places.items()}
-        write_store(store_path, ex.articles, ex.mentions, ex.places.values(), ex.claims, EXTRACTOR_VERSION, names)
-        data, layers = map_data(store_path, gaz)
-        tmp = map_path.with_name(f".{map_path.name}.{os.getpid()}.tmp")
-        render_map(data, tmp, layers)
-        os.replace(tmp, map_path)
+        # Both files are written under temporary names and moved into place only when both are complete,
+        # so a build that fails or is killed leaves the previous store and map as they were.
+        store_tmp = store_path.with_name(f".{store_path.name}.{os.getpid()}.tmp")
+        map_tmp = map_path.with_name(f".{map_path.name}.{os.getpid()}.tmp")
+        try:
+            names = {pid: gaz.spellings_of(pid) or [fold_name(p.name_en)] for pid, p in ex.places.items()}
+            write_store(store_tmp, ex.articles, ex.mentions, ex.places.values(), ex.claims, EXTRACTOR_VERSION, names)
+            data, layers = map_data(store_tmp, gaz)
+            render_map(data, map_tmp, layers)
+            os.replace(store_tmp, store_path)
+            os.replace(map_tmp, map_path)
+        finally:
+            store_tmp.unlink(missing_ok=True)
+            map_tmp.unlink(missing_ok=True)
     return BuildReport(ex, store_path, map_path)

@@ -6,7 +6,6 @@ so a build killed at any point leaves the previous store intact. Queries open it
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -53,10 +52,12 @@ def claim_key(c: Claim) -> tuple:
 
 def write_store(path: Path, articles: list[Article], mentions: list[Mention], places: Iterable[Place],
                 claims: list[Claim], extractor_version: str, names: dict[str, list[str]]) -> None:
-    """Write the whole store. `names`: the folded spellings of each place, so queries need no gazetteer."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.unlink(missing_ok=True)
-    db = sqlite3.connect(tmp)
+    """Write a complete store at `path` (a new file: callers write to a temporary name and move it into place).
+
+    `names`: the folded spellings of each place, so that queries need no gazetteer.
+    """
+    Path(path).unlink(missing_ok=True)
+    db = sqlite3.connect(path)
     try:
         db.executescript(SCHEMA)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -87,7 +88,6 @@ def write_store(path: Path, articles: list[Article], mentions: list[Mention], pl
         db.commit()
     finally:
         db.close()
-    os.replace(tmp, path)
 
 
 def connect(path: Path) -> sqlite3.Connection:
