@@ -6,6 +6,7 @@ slot that the gazetteer lacks come back as unlocated mentions (no candidates), s
 """
 from __future__ import annotations
 
+import bisect
 import re
 from functools import lru_cache
 from importlib import resources
@@ -106,10 +107,10 @@ class MentionFinder:
         A longer name found this way replaces an exact match inside it ("Mykolayevo-Daryino" > "Daryino")."""
         out: list[Mention] = []
         replaced: set[tuple[int, int]] = set()
+        spans = _Spans(covered)
 
         def free(s: int, e: int, may_contain: bool = False) -> bool:
-            return all(e <= cs or s >= ce or (may_contain and s <= cs and ce <= e and (cs, ce) != (s, e))
-                       for cs, ce in covered)
+            return all(may_contain and s <= cs and ce <= e and (cs, ce) != (s, e) for cs, ce in spans.overlapping(s, e))
 
         for m in re.finditer(r"(?<![\w'’])[A-Z][a-z'’]+(?:[- ][A-Z][a-z'’]+){0,2}", text):
             # Try the longest run of capitalised words first ("Stara Sorochyna"), then shorter ones.
@@ -127,9 +128,11 @@ class MentionFinder:
                 continue
             if fold_name(token) in AMBIGUOUS and not self._in_slot(text, s, e):
                 continue
-            inside = {(cs, ce) for cs, ce in covered if s <= cs and ce <= e}
+            inside = set(spans.overlapping(s, e))
             replaced |= inside
-            covered[:] = [c for c in covered if c not in inside] + [(s, e)]
+            for span in inside:
+                spans.remove(span)
+            spans.add((s, e))
             out = [o for o in out if (o.start, o.end) not in inside]
             out.append(Mention(article, s, e, text[s:e], tuple(sorted(ids)), reason="romanisation variant"))
         slots = [(m.start(1), nm) for m in _SLOT_LIST.finditer(text) for nm in re.finditer(_CAP_NAME, m.group(1))]
@@ -142,8 +145,32 @@ class MentionFinder:
             if _next_word(folded, e) in REGION_WORDS:
                 continue
             out.append(Mention(article, s, e, name, (), reason="capitalised name in a settlement slot"))
-            covered.append((s, e))
+            spans.add((s, e))
         return out, replaced
+
+
+class _Spans:
+    """Non-overlapping (start, end) spans, sorted, with overlap queries in O(log n)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.items = sorted(spans)
+
+    def overlapping(self, s: int, e: int) -> list[tuple[int, int]]:
+        i = bisect.bisect_left(self.items, (s, -1))
+        if i > 0 and self.items[i - 1][1] > s:
+            i -= 1
+        out = []
+        while i < len(self.items) and self.items[i][0] < e:
+            if self.items[i][1] > s:
+                out.append(self.items[i])
+            i += 1
+        return out
+
+    def add(self, span: tuple[int, int]) -> None:
+        bisect.insort(self.items, span)
+
+    def remove(self, span: tuple[int, int]) -> None:
+        self.items.remove(span)
 
 
 def _bounded(folded: str, start: int, end: int) -> bool:

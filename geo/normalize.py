@@ -39,12 +39,17 @@ def _fold_char(ch: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case, strip accents, unify apostrophes; hyphens and dashes become spaces. Same length."""
-    return "".join(_fold_char(c) for c in text)
+    # One table for the characters this text uses, applied by str.translate at C speed.
+    return text.translate({ord(c): _fold_char(c) for c in set(text)})
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=131072)
 def fold_name(name: str) -> str:
     """Fold a name for use as a pattern: like `fold`, with white space collapsed and invisibles removed."""
-    return re.sub(r"\s+", " ", fold(name).replace("\x00", "")).strip()
+    return _SPACES.sub(" ", fold(name).replace("\x00", "")).strip()
 
 
 def strip_invisible(text: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
-from geopy.distance import distance
+from geopy.distance import great_circle
 
 from .gazetteer import THEATRE_OBLASTS, Gazetteer
 from .records import Mention, Place
@@ -105,13 +105,13 @@ def _choose(cands: list[Place], m: Mention, raions, oblasts, anchors, text: str)
         hit = [c for c in cands if c.oblast == oblast]
         if hit and len(hit) < len(cands):
             return min(hit, key=_prior), f"{oblast} named nearby"
-    others = [a for a in anchors if a.id not in {c.id for c in cands}]
+    ids = {c.id for c in cands}
+    # The other places the article names (at most 12 distinct ones; great-circle distance is plenty to rank by).
+    others = list({a.id: a for a in anchors if a.id not in ids}.values())[:12]
     located = [c for c in cands if c.lat is not None]
     if others and located:
-        def mean_km(c: Place) -> float:
-            return sum(distance((c.lat, c.lon), (a.lat, a.lon)).km for a in others) / len(others)
-
-        best = min(located, key=lambda c: (round(mean_km(c)), _prior(c)))
-        return best, f"nearest to the other places named ({mean_km(best):.0f} km on average)"
+        mean_km = {c.id: sum(great_circle((c.lat, c.lon), (a.lat, a.lon)).km for a in others) / len(others) for c in located}
+        best = min(located, key=lambda c: (round(mean_km[c.id]), _prior(c)))
+        return best, f"nearest to the other places named ({mean_km[best.id]:.0f} km on average)"
     best = min(cands, key=_prior)
     return best, "theatre prior (core raions first, then population)"
