@@ -15,21 +15,28 @@ class LocalAddError(ValueError):
     pass
 
 
-def add_local(name: str, lat: float, lon: float, source: str, raion: str = "", precision: str = "point",
-              name_ru: str = "", name_uk: str = "", directory=None) -> dict[str, str]:
+def locate(lat: float, lon: float, directory: Path) -> tuple[str | None, str]:
+    """(oblast, raion) of a point by the boundary polygons; oblast None outside the theatre's oblasts."""
     from shapely.geometry import Point, shape
 
-    directory = Path(directory or gazetteer_module.DEFAULT_DIR)
-    if not source.strip():
-        raise LocalAddError("a --source is required: where does the coordinate come from?")
-    layers = json.loads((directory / "inputs" / "raions.geojson").read_text(encoding="utf-8"))["features"]
+    raions = json.loads((directory / "inputs" / "raions.geojson").read_text(encoding="utf-8"))["features"]
     oblasts = json.loads((directory / "inputs" / "oblasts.geojson").read_text(encoding="utf-8"))["features"]
     pt = Point(lon, lat)
     oblast = next((f["properties"]["name_en"] for f in oblasts if shape(f["geometry"]).contains(pt)), None)
+    raion = next((f["properties"]["name_en"] for f in raions if shape(f["geometry"]).contains(pt)), "")
+    return oblast, raion
+
+
+def add_local(name: str, lat: float, lon: float, source: str, raion: str = "", precision: str = "point",
+              name_ru: str = "", name_uk: str = "", directory=None) -> dict[str, str]:
+    directory = Path(directory or gazetteer_module.DEFAULT_DIR)
+    if not source.strip():
+        raise LocalAddError("a --source is required: where does the coordinate come from?")
+    oblast, found_raion = locate(lat, lon, directory)
     if oblast is None:
         raise LocalAddError(f"{lat}, {lon} is outside the theatre's oblasts")
-    found_raion = next((f["properties"]["name_en"] for f in layers if shape(f["geometry"]).contains(pt)), "")
     if raion:
+        layers = json.loads((directory / "inputs" / "raions.geojson").read_text(encoding="utf-8"))["features"]
         known = {f["properties"]["name_en"] for f in layers}
         if raion not in known and oblast != "Sumy Oblast":
             raise LocalAddError(f"unknown raion {raion!r}; use an English name from raions.geojson, e.g. Sudzhansky")

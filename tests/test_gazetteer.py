@@ -111,3 +111,45 @@ def test_geopy_interface_offline():
     several = geocoder.geocode("Lyubimovka", exactly_one=False)
     assert len(several) >= 2
     assert geocoder.geocode("Nowhereovka") is None
+
+
+def test_online_fallback_against_a_local_server(tmp_path):
+    """The Nominatim fallback, against an HTTP server the test starts on loopback: rate-limited, written to local.csv."""
+    import http.server
+    import threading
+
+    from geopy.geocoders import Nominatim
+
+    from geo.geocoder import with_fallback
+
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802
+            hits.append(self.path)
+            body = json.dumps([{"lat": "51.2901", "lon": "35.3005", "display_name": "Zyxovka, Sudzhansky District",
+                                "place_id": 1, "osm_type": "node", "osm_id": 1, "boundingbox": ["51", "52", "35", "36"]}])
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        online = Nominatim(user_agent="geo-claims-test", domain=f"127.0.0.1:{server.server_port}", scheme="http")
+        local = tmp_path / "local.csv"
+        geocoder = with_fallback(local_csv=local, online=online, min_delay_seconds=0.0)
+        assert geocoder.geocode("Sudzha").raw["precision"] == "point" and hits == []  # offline first
+        loc = geocoder.geocode("Zyxovka")
+        assert abs(loc.latitude - 51.2901) < 1e-6 and len(hits) == 1
+        again = geocoder.geocode("Zyxovka")
+        assert again.latitude == loc.latitude and len(hits) == 1  # answered from local.csv
+        row = next(csv.DictReader(local.open(encoding="utf-8")))
+        assert row["source"] == "nominatim" and row["precision"] == "approximate"
+        assert row["oblast"] == "Kursk Oblast" and row["raion"] == "Sudzhansky"
+    finally:
+        server.shutdown()
