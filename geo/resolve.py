@@ -23,20 +23,23 @@ CONTEXT_WINDOW = 250
 
 
 @lru_cache(maxsize=1)
-def _aliases() -> tuple[list[tuple[re.Pattern[str], str]], list[tuple[re.Pattern[str], str]]]:
-    def load(name: str, key: str) -> list[tuple[re.Pattern[str], str]]:
+def _aliases() -> tuple[tuple[re.Pattern[str], dict[str, str]], tuple[re.Pattern[str], dict[str, str]]]:
+    """One alternation regex per kind (raion, oblast) and the folded alias → name table behind it."""
+    def load(name: str, key: str) -> tuple[re.Pattern[str], dict[str, str]]:
         text = resources.files("geo.data").joinpath(name).read_text(encoding="utf-8")
-        out = []
+        names: dict[str, str] = {}
         for row in csv.DictReader(text.splitlines()):
             for alias in row["aliases"].split("|"):
-                out.append((re.compile(r"\b" + re.escape(alias) + r"\b", re.IGNORECASE), row[key]))
-        return out
+                names.setdefault(alias.lower(), row[key])
+        ordered = sorted(names, key=len, reverse=True)  # longest alias first
+        return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in ordered) + r")\b", re.IGNORECASE), names
 
     return load("raion_aliases.csv", "raion"), load("oblast_aliases.csv", "oblast")
 
 
 def named_raions(text: str) -> list[tuple[int, str]]:
-    return sorted((m.start(), raion) for rx, raion in _aliases()[0] for m in rx.finditer(text))
+    rx, names = _aliases()[0]
+    return [(m.start(), names[m.group(0).lower()]) for m in rx.finditer(text)]
 
 
 _LOCATIVE = re.compile(r"(?:\b(?:in|into|of|from|across|near)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}|,\s*)$", re.I)
@@ -44,8 +47,9 @@ _LOCATIVE = re.compile(r"(?:\b(?:in|into|of|from|across|near)\s+(?:the\s+)?(?:[\
 
 def named_oblasts(text: str) -> list[tuple[int, str]]:
     """Oblasts named as the location of something ("in Russia's Kursk region", "X, Sumy region"), not as a neighbour."""
-    return sorted((m.start(), ob) for rx, ob in _aliases()[1] for m in rx.finditer(text)
-                  if _LOCATIVE.search(text[max(0, m.start() - 40):m.start()]))
+    rx, names = _aliases()[1]
+    return [(m.start(), names[m.group(0).lower()]) for m in rx.finditer(text)
+            if _LOCATIVE.search(text[max(0, m.start() - 40):m.start()])]
 
 
 def near(items: list[tuple[int, str]], pos: int, text: str | None = None) -> list[str]:
