@@ -130,9 +130,12 @@ def _html_text(raw: str) -> tuple[str, dict[str, str]]:
     return data.get("text") or "", {k: v for k, v in meta.items() if v}
 
 
+_DROP_INVISIBLE = {ord(c): None for c in INVISIBLE}
+
+
 def clean_text(text: str) -> str:
     """Drop invisible and direction-control characters: they hide names from matching and can reorder display."""
-    return "".join(c for c in text if c not in INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    return text.translate(_DROP_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_article(path: Path) -> tuple[Article | None, list[Problem]]:

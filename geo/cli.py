@@ -24,13 +24,35 @@ def build(articles_dir: Path, out_dir: Path, strict: bool) -> None:
     from .pipeline import build as run_build
 
     try:
-        report = run_build(articles_dir, out_dir)
+        report = run_build(articles_dir, out_dir, show_progress=sys.stderr.isatty())
     except (OSError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
     for line in report.summary_lines():
         click.echo(line)
-    if strict and any(p.fatal for p in report.extraction.problems):
+    if strict and any(p.fatal for p in report.problems):
         sys.exit(1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--publisher")
+@click.option("--published", help="Publication date, YYYY-MM-DD.")
+@click.option("--url")
+@click.option("--title")
+@click.option("--articles", "articles_dir", default="seeds", show_default=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", default="maps", show_default=True, type=click.Path(path_type=Path))
+def add(file: Path, publisher, published, url, title, articles_dir: Path, out_dir: Path) -> None:
+    """Copy FILE (.txt, .md, .html) into the articles folder with its metadata, and rebuild."""
+    from .intake import AddError, add_article
+    from .pipeline import build as run_build
+
+    try:
+        dest = add_article(file, articles_dir, publisher, published, url, title)
+    except AddError as exc:
+        raise click.UsageError(str(exc)) from None
+    click.echo(f"added {dest}")
+    for line in run_build(articles_dir, out_dir, show_progress=sys.stderr.isatty()).summary_lines():
+        click.echo(line)
 
 
 @main.command()
@@ -58,19 +80,27 @@ def claims(name: str, db: Path, fmt: str, explain: bool) -> None:
 
 @main.command()
 @click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson"]), required=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output).")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson", "gpkg"]), required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output; "
+              "required for gpkg).")
 def export(db: Path, fmt: str, output: Path | None) -> None:
-    """One record per claim, as JSON lines, CSV or GeoJSON."""
-    from .export import WRITERS, records
+    """One record per claim, as JSON lines, CSV or GeoJSON; or a GeoPackage of settlements, claims, citations."""
+    from .export import WRITERS, records, to_gpkg
     from .store import connect
 
+    if fmt == "gpkg" and output is None:
+        raise click.UsageError("--format gpkg needs -o FILE.gpkg")
     try:
         conn = connect(db)
     except (FileNotFoundError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
-    text = WRITERS[fmt](records(conn))
+    recs = records(conn)
     conn.close()
+    if fmt == "gpkg":
+        to_gpkg(recs, output)
+        click.echo(f"wrote {output}")
+        return
+    text = WRITERS[fmt](recs)
     if output:
         output.write_text(text, encoding="utf-8")
     else:

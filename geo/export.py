@@ -5,9 +5,10 @@ import csv
 import io
 import json
 import sqlite3
+from pathlib import Path
 
 from .records import PRECISION_CODES
-from .store import all_claims, citations_for
+from .store import all_citations, all_claims
 
 FIELDS = [
     "claim_id", "article", "settlement", "settlement_id", "mention", "lat", "lon", "oblast", "raion", "status",
@@ -22,8 +23,9 @@ TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "none": None}
 
 def records(db: sqlite3.Connection) -> list[dict]:
     out = []
+    citations = all_citations(db)
     for r in all_claims(db):
-        cites = citations_for(db, r["id"])
+        cites = citations.get(r["id"], [])
         out.append({
             "claim_id": r["id"], "article": r["article"], "settlement": r["settlement"], "settlement_id": r["place_id"],
             "mention": r["mention"], "lat": r["lat"], "lon": r["lon"], "oblast": r["oblast"] or None,
@@ -63,6 +65,54 @@ def to_geojson(recs: list[dict]) -> str:
         props = {k: v for k, v in r.items() if k not in ("lat", "lon")}
         feats.append({"type": "Feature", "geometry": geom, "properties": props})
     return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, indent=None) + "\n"
+
+
+def to_gpkg(recs: list[dict], path) -> None:
+    """A GeoPackage for QGIS: `settlements` (points, latest claimed status per side), `claims`, `citations`.
+
+    Written with geopandas/pyogrio; the file's change timestamps are fixed so that the same claims give the
+    same bytes.
+    """
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+    from shapely.geometry import Point
+
+    from .timeline import intervals
+
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    latest: dict[str, dict] = {}
+    ivs = intervals([(r["settlement_id"], r["claimant_side"], r["status"], r["date"]) for r in recs])
+    for iv in ivs:
+        if iv.end is None:
+            latest.setdefault(iv.place_id, {})[iv.side] = (iv.status, iv.start)
+    places: dict[str, dict] = {}
+    for r in recs:
+        if r["lat"] is None:
+            continue
+        state = latest.get(r["settlement_id"], {})
+        places[r["settlement_id"]] = {
+            "settlement_id": r["settlement_id"], "settlement": r["settlement"], "oblast": r["oblast"], "raion": r["raion"],
+            "geo_precision": r["geo_precision"], "location_precision": r["location_precision"],
+            **{f"{side}_status": state.get(side, (None, None))[0] for side in ("russia", "ukraine", "third_party")},
+            **{f"{side}_since": state.get(side, (None, None))[1] for side in ("russia", "ukraine", "third_party")},
+            "claims": sum(1 for x in recs if x["settlement_id"] == r["settlement_id"]),
+            "geometry": Point(r["lon"], r["lat"]),
+        }
+    rows = [places[k] for k in sorted(places)]
+    gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326") if rows else gpd.GeoDataFrame(
+        {"settlement_id": []}, geometry=[], crs="EPSG:4326")
+    gdf.to_file(path, layer="settlements", driver="GPKG", engine="pyogrio")
+    claims = pd.DataFrame([{k: v for k, v in r.items() if k != "citations"} for r in recs])
+    pyogrio.write_dataframe(claims, path, layer="claims", driver="GPKG", append=False)
+    cites = pd.DataFrame([{"claim_id": r["claim_id"], **c} for r in recs for c in r["citations"]],
+                         columns=["claim_id", "article", "publisher", "url"])
+    pyogrio.write_dataframe(cites, path, layer="citations", driver="GPKG", append=False)
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE gpkg_contents SET last_change = '2000-01-01T00:00:00.000Z'")
+    with sqlite3.connect(path) as db:
+        db.execute("VACUUM")
 
 
 WRITERS = {"jsonl": to_jsonl, "csv": to_csv, "geojson": to_geojson}

@@ -19,7 +19,6 @@ from .records import Article, Claim, Mention
 from .sentences import Sentence, split
 
 OTHER = {"russia": "ukraine", "ukraine": "russia"}
-EXTRACTOR_VERSION = "1"
 
 _RU = r"(?:Russian|Russia'?s|Russia|Moscow'?s|Moscow|Kremlin|North\s+Korean|Russians|Chechen|Akhmat|Sever|pro-Russian)"
 _UA = r"(?:Ukrainian|Ukraine'?s|Ukraine|Kyiv'?s|Kyiv|Kiev'?s|Kiev|Ukrainians|AFU|ZSU|VSU)"

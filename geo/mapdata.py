@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+import sqlite3
 
 from .gazetteer import Gazetteer
-from .store import all_claims, connect
+from .store import all_claims
 
 STALE_DAYS = 30  # a side's status not re-asserted for this many days is drawn faded
 
@@ -18,13 +18,10 @@ def precision_note(row) -> str:
     return ""
 
 
-def map_data(store_path: Path, gaz: Gazetteer) -> tuple[dict, dict]:
-    db = connect(store_path)
-    try:
-        rows = all_claims(db)
-        places = db.execute("SELECT * FROM places ORDER BY id").fetchall()
-    finally:
-        db.close()
+def map_data(db: sqlite3.Connection, gaz: Gazetteer) -> tuple[dict, dict]:
+    """The page data from an open store connection (a build reads its own uncommitted state)."""
+    rows = all_claims(db)
+    places = db.execute("SELECT * FROM places ORDER BY id").fetchall()
     index: dict[str, int] = {}
     out_places = []
     unlocated: dict[str, dict] = {}

@@ -144,7 +144,9 @@ class MentionFinder:
                 continue
             if _next_word(folded, e) in REGION_WORDS:
                 continue
-            out.append(Mention(article, s, e, name, (), reason="capitalised name in a settlement slot"))
+            # A known spelling that was held back as an ordinary word ("Belaya") is a place in this slot.
+            ids = tuple(sorted(self.gaz.names.get(fold_name(name), ())))
+            out.append(Mention(article, s, e, name, ids, reason="capitalised name in a settlement slot"))
             spans.add((s, e))
         return out, replaced
 

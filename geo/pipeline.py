@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import csv
 import fcntl
+import hashlib
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .articles import Problem, read_article, scan
-from .extract import EXTRACTOR_VERSION, Extractor
+from .extract import Extractor
 from .gazetteer import Gazetteer, load
 from .mentions import finder_for
 from .normalize import fold_name
@@ -31,30 +32,65 @@ class Extraction:
 
 
 @dataclass
+class Changes:
+    """What a build changed, for the report."""
+
+    read: list[str] = field(default_factory=list)  # articles (re)read: new or changed
+    removed: list[str] = field(default_factory=list)  # articles gone from the folder
+    new_claims: list[tuple] = field(default_factory=list)  # (date, settlement, status, claimant)
+    dropped_claims: list[tuple] = field(default_factory=list)
+    state_changes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class BuildReport:
-    extraction: Extraction
+    counts: dict[str, int]
+    unlocated: list[str]
+    problems: list[Problem]
+    changes: Changes
     store: Path
     map: Path
 
-    def summary_lines(self) -> list[str]:
-        e = self.extraction
-        settlements = {c.place_id for c in e.claims}
-        unlocated = sorted({e.places[c.place_id].name_en for c in e.claims if e.places[c.place_id].precision == "unlocated"})
-        lines = [f"articles: {len(e.articles)}, mentions: {len(e.mentions)}, claims: {len(e.claims)}, "
-                 f"settlements with claims: {len(settlements)}"]
-        if unlocated:
-            lines.append(f"named, not yet located ({len(unlocated)}): " + ", ".join(unlocated))
-        lines += [("skipped " if p.fatal else "warning ") + str(p) for p in e.problems]
+    def summary_lines(self, limit: int = 20) -> list[str]:
+        c, ch = self.counts, self.changes
+        lines = [f"articles: {c['articles']}, mentions: {c['mentions']}, claims: {c['claims']}, "
+                 f"settlements with claims: {c['settlements']}",
+                 f"read {len(ch.read)} new or changed article(s), removed {len(ch.removed)}; "
+                 f"claims: +{len(ch.new_claims)} -{len(ch.dropped_claims)}"]
+        for label, items in (("new claim", ch.new_claims), ("removed claim", ch.dropped_claims)):
+            for item in items[:limit]:
+                lines.append(f"  {label}: {item[0] or 'undated'} {item[1]}: {item[2]} per {item[3]}")
+            if len(items) > limit:
+                lines.append(f"  … and {len(items) - limit} more {label}s")
+        lines += [f"  state changed: {s}" for s in ch.state_changes[:limit]]
+        if self.unlocated:
+            lines.append(f"named, not yet located ({len(self.unlocated)}): " + ", ".join(self.unlocated))
+        lines += [("skipped " if p.fatal else "warning ") + str(p) for p in self.problems]
         lines += [f"wrote {self.store} and {self.map}"]
         return lines
 
 
-def read_articles(folder: Path) -> tuple[list[Article], list[Problem]]:
+def read_articles(folder: Path, known: dict[str, Article] | None = None) -> tuple[list[Article], list[Problem]]:
+    """Every usable article under `folder`. `known`: articles already stored, by path and file signature;
+    a file whose size and modification time are unchanged is taken from there instead of read again."""
     files, problems = scan(folder)
     articles: list[Article] = []
     by_hash: dict[str, Article] = {}
+    known = known or {}
     for path in files:
-        article, probs = read_article(path)
+        try:
+            st = path.stat()
+            meta = path.with_name(path.name[: -len(path.suffix)] + ".meta.json")
+            meta_sig = meta.stat().st_mtime_ns if meta.exists() else 0
+        except OSError:
+            st, meta_sig = None, 0
+        stored = known.get(str(path))
+        if st is not None and stored is not None and stored.signature == (st.st_size, st.st_mtime_ns, meta_sig):
+            article, probs = stored, []
+        else:
+            article, probs = read_article(path)
+            if article is not None and st is not None:
+                article = replace(article, signature=(st.st_size, st.st_mtime_ns, meta_sig))
         problems += probs
         if article is None:
             continue
@@ -89,20 +125,60 @@ def unlocated_place(gaz: Gazetteer, claim: Claim, text: str) -> Place:
                  precision_source="named in the text; not in the gazetteer")
 
 
+def extract_one(article: Article, gaz: Gazetteer) -> tuple[list[Mention], list[Claim], dict[str, Place]]:
+    """One article's resolved mentions, claims, and the places those claims are about."""
+    mentions = resolve_mentions(gaz, article.text, finder_for(gaz).find(article.stem, article.text))
+    claims = Extractor(gaz).claims(article, mentions)
+    places: dict[str, Place] = {}
+    for claim in claims:
+        if claim.place_id not in places:
+            places[claim.place_id] = gaz.places.get(claim.place_id) or unlocated_place(gaz, claim, article.text)
+    return mentions, claims, places
+
+
 def extract(articles: list[Article], gaz: Gazetteer) -> Extraction:
-    finder = finder_for(gaz)
-    extractor = Extractor(gaz)
     out = Extraction(articles=articles)
     for article in articles:
-        mentions = resolve_mentions(gaz, article.text, finder.find(article.stem, article.text))
+        mentions, claims, places = extract_one(article, gaz)
         out.mentions += mentions
-        for claim in extractor.claims(article, mentions):
-            out.claims.append(claim)
-            if claim.place_id in gaz.places:
-                out.places[claim.place_id] = gaz.places[claim.place_id]
-            elif claim.place_id not in out.places:
-                out.places[claim.place_id] = unlocated_place(gaz, claim, article.text)
+        out.claims += claims
+        out.places.update(places)
     return out
+
+
+_WORKER_GAZ: Gazetteer | None = None
+
+
+def _worker_init(gaz_dir: str) -> None:
+    global _WORKER_GAZ
+    _WORKER_GAZ = load(gaz_dir)
+
+
+def _worker(article: Article):
+    return extract_one(article, _WORKER_GAZ)
+
+
+PARALLEL_FROM = 200  # below this many articles, worker start-up costs more than it saves
+
+
+def extract_many(articles: list[Article], gaz: Gazetteer, workers: int | None = None, progress=None):
+    """Extract articles in worker processes when there are many; results come back in input order,
+    so the output is identical to a serial run."""
+    workers = workers or os.cpu_count() or 1
+    if len(articles) < PARALLEL_FROM or workers < 2:
+        for a in articles:
+            yield a, extract_one(a, gaz)
+            if progress:
+                progress()
+        return
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
+    with ctx.Pool(workers, initializer=_worker_init, initargs=(str(gaz.directory),)) as pool:
+        for a, result in zip(articles, pool.imap(_worker, articles, chunksize=16)):
+            yield a, result
+            if progress:
+                progress()
 
 
 @contextmanager
@@ -120,30 +196,115 @@ def build_lock(out_dir: Path, wait: bool = True):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, wait: bool = True) -> BuildReport:
-    from . import mapview
-    from .mapdata import map_data
-    from .store import write_store
+def _fingerprint(paths: list[Path]) -> str:
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.name.encode())
+        h.update(p.read_bytes() if p.exists() else b"-")
+    return h.hexdigest()[:16]
 
-    render_map = mapview.render_map
+
+def extractor_version() -> str:
+    """Changes whenever the extraction code or its data tables change, so stored articles are re-read."""
+    here = Path(__file__).parent
+    files = sorted(here.glob("*.py")) + sorted((here / "data").glob("*"))
+    return _fingerprint([f for f in files if f.name not in ("cli.py", "mapview.py", "map_controls.py")])
+
+
+def gazetteer_version(gaz: Gazetteer) -> str:
+    d = gaz.directory
+    return _fingerprint([d / "settlements.csv", d / "spellings.tsv", d / "local.csv", d / "area_points.csv"])
+
+
+def _state(db) -> dict[tuple[str, str], tuple[str, str]]:
+    """(place name, side) → (status, date) of the latest dated grouped claim."""
+    out: dict[tuple[str, str], tuple[str, str]] = {}
+    for r in db.execute("SELECT p.name_en, c.claimant_side, c.status, c.date FROM claims c JOIN places p ON p.id = c.place_id "
+                        "WHERE c.date IS NOT NULL ORDER BY c.date, c.id"):
+        out[(r[0], r[1])] = (r[2], r[3])
+    return out
+
+
+def _claim_keys(db) -> set[tuple]:
+    return {tuple(r) for r in db.execute("SELECT c.date, p.name_en, c.status, c.claimant FROM claims c "
+                                         "JOIN places p ON p.id = c.place_id")}
+
+
+def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, wait: bool = True,
+          workers: int | None = None, show_progress: bool = False) -> BuildReport:
+    """Bring OUT/claims.sqlite and OUT/index.html up to date with the articles in `articles_dir`.
+
+    Only new or changed articles (by content hash, extractor and gazetteer version) are read again; the
+    store is updated in one transaction, the map written under a temporary name and moved into place; the
+    transaction commits only once the map is complete, so a failed build leaves both as they were.
+    """
+    from . import mapview, store
+    from .mapdata import map_data
+
     gaz = load(gazetteer_dir)
-    articles, problems = read_articles(articles_dir)
-    ex = extract(articles, gaz)
-    ex.problems = problems + [Problem("gazetteer", w, fatal=False) for w in gaz.warnings]
     store_path, map_path = out_dir / "claims.sqlite", out_dir / "index.html"
     with build_lock(out_dir, wait):
-        # Both files are written under temporary names and moved into place only when both are complete,
-        # so a build that fails or is killed leaves the previous store and map as they were.
-        store_tmp = store_path.with_name(f".{store_path.name}.{os.getpid()}.tmp")
+        db = store.open_for_update(store_path)
         map_tmp = map_path.with_name(f".{map_path.name}.{os.getpid()}.tmp")
         try:
-            names = {pid: gaz.spellings_of(pid) or [fold_name(p.name_en)] for pid, p in ex.places.items()}
-            write_store(store_tmp, ex.articles, ex.mentions, ex.places.values(), ex.claims, EXTRACTOR_VERSION, names)
-            data, layers = map_data(store_tmp, gaz)
-            render_map(data, map_tmp, layers)
-            os.replace(store_tmp, store_path)
+            articles, problems = read_articles(articles_dir, store.known_files(db))
+            problems += [Problem("gazetteer", w, fatal=False) for w in gaz.warnings]
+            version = f"{extractor_version()}+{gazetteer_version(gaz)}"
+            before_keys, before_state = _claim_keys(db), _state(db)
+            stored = store.stored_articles(db)
+            current = {a.stem: a for a in articles}
+            changes = Changes()
+            changes.removed = sorted(set(stored) - set(current))
+            todo = [a for a in articles if stored.get(a.stem) != (a.content_hash, version)]
+            # Articles taken from the store by their file signature carry no text: read those again.
+            todo = [a if a.text else replace(read_article(Path(a.path))[0] or a, signature=a.signature) for a in todo]
+            todo = [a for a in todo if a.text]
+            store.remove_articles(db, changes.removed + [a.stem for a in todo if a.stem in stored])
+            with _progress(len(todo), show_progress) as advance:
+                for article, (mentions, claims, places) in extract_many(todo, gaz, workers, advance):
+                    store.add_article(db, article, mentions, claims, version)
+                    names = {pid: gaz.spellings_of(pid) or [fold_name(p.name_en)] for pid, p in places.items()}
+                    store.upsert_places(db, places.values(), names)
+            changes.read = [a.stem for a in todo]
+            store.regroup(db)
+            after_keys, after_state = _claim_keys(db), _state(db)
+            changes.new_claims = sorted(after_keys - before_keys, key=str)
+            changes.dropped_claims = sorted(before_keys - after_keys, key=str)
+            for key in sorted(set(before_state) | set(after_state)):
+                old, new = before_state.get(key), after_state.get(key)
+                if old != new and (old or (None,))[0] != (new or (None,))[0]:
+                    changes.state_changes.append(
+                        f"{key[0]} ({key[1]} claims): {old[0] if old else 'none'} → {new[0] if new else 'none'}"
+                        + (f" as of {new[1]}" if new else ""))
+            data, layers = map_data(db, gaz)
+            mapview.render_map(data, map_tmp, layers)
+            counts = {
+                "articles": db.execute("SELECT COUNT(*) FROM articles").fetchone()[0],
+                "mentions": db.execute("SELECT COUNT(*) FROM mentions").fetchone()[0],
+                "claims": db.execute("SELECT COUNT(*) FROM claims").fetchone()[0],
+                "settlements": db.execute("SELECT COUNT(DISTINCT place_id) FROM claims").fetchone()[0],
+            }
+            unlocated = [r[0] for r in db.execute("SELECT name_en FROM places WHERE precision = 'unlocated' ORDER BY name_en")]
+            db.execute("COMMIT")
             os.replace(map_tmp, map_path)
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
         finally:
-            store_tmp.unlink(missing_ok=True)
+            db.close()
             map_tmp.unlink(missing_ok=True)
-    return BuildReport(ex, store_path, map_path)
+    return BuildReport(counts, unlocated, problems, changes, store_path, map_path)
+
+
+@contextmanager
+def _progress(total: int, enabled: bool):
+    """A rich progress bar on standard error when there is more than a moment of work."""
+    if not enabled or total < 50:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(transient=True) as bar:
+        task = bar.add_task("reading articles", total=total)
+        yield lambda: bar.advance(task)

@@ -22,6 +22,7 @@ class Article:
     title: str | None = None
     content_hash: str = ""
     published_source: str = "meta"  # meta | dateline | none
+    signature: tuple[int, int, int] = (0, 0, 0)  # (size, mtime_ns, metadata mtime_ns) when read: a cheap "unchanged?"
 
 
 @dataclass(frozen=True)

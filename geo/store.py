@@ -1,7 +1,9 @@
-"""The SQLite store: articles, mentions, places, claims and their citations.
+"""The SQLite store: articles, their mentions and claims, the places they resolve to, and the claims
+grouped across outlets (one claim, several citations).
 
-A store is written whole into a temporary file beside the target and moved into place with `os.replace`,
-so a build killed at any point leaves the previous store intact. Queries open it read-only.
+A build updates the store in one transaction: a build that fails or is killed leaves the store as it was
+(SQLite rolls the transaction back), and `PRAGMA integrity_check` passes. The schema is versioned with
+`PRAGMA user_version`; `migrate` brings an older store up to date. Queries open it read-only.
 """
 from __future__ import annotations
 
@@ -12,35 +14,45 @@ from pathlib import Path
 
 from .records import Article, Claim, Mention, Place
 
-SCHEMA_VERSION = 1
-SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE articles (
+SCHEMA_VERSION = 3
+TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
   stem TEXT PRIMARY KEY, path TEXT NOT NULL, content_hash TEXT NOT NULL, publisher TEXT, published TEXT,
-  published_source TEXT, url TEXT, title TEXT, extractor_version TEXT NOT NULL
+  published_source TEXT, url TEXT, title TEXT, extractor_version TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
+  meta_mtime_ns INTEGER
 );
-CREATE TABLE places (
+CREATE TABLE IF NOT EXISTS places (
   id TEXT PRIMARY KEY, name_en TEXT NOT NULL, name_ru TEXT, name_uk TEXT, lat REAL, lon REAL, country TEXT,
   oblast TEXT, raion TEXT, precision TEXT NOT NULL, precision_source TEXT, coord_source TEXT
 );
-CREATE TABLE mentions (
-  article TEXT NOT NULL REFERENCES articles(stem), start INTEGER NOT NULL, end INTEGER NOT NULL, text TEXT NOT NULL,
-  place_id TEXT, candidates TEXT NOT NULL, reason TEXT, PRIMARY KEY (article, start)
+CREATE TABLE IF NOT EXISTS place_names (name TEXT NOT NULL, place_id TEXT NOT NULL, PRIMARY KEY (name, place_id));
+CREATE TABLE IF NOT EXISTS mentions (
+  article TEXT NOT NULL REFERENCES articles(stem) ON DELETE CASCADE, start INTEGER NOT NULL, end INTEGER NOT NULL,
+  text TEXT NOT NULL, place_id TEXT, candidates TEXT NOT NULL, reason TEXT, PRIMARY KEY (article, start)
 );
-CREATE TABLE claims (
+CREATE TABLE IF NOT EXISTS article_claims (
+  article TEXT NOT NULL REFERENCES articles(stem) ON DELETE CASCADE, seq INTEGER NOT NULL,
+  place_id TEXT NOT NULL, mention TEXT NOT NULL, status TEXT NOT NULL, claimant TEXT NOT NULL,
+  claimant_side TEXT NOT NULL, date TEXT, date_precision TEXT NOT NULL, evidence TEXT NOT NULL,
+  evidence_start INTEGER NOT NULL, evidence_end INTEGER NOT NULL, mention_start INTEGER NOT NULL,
+  mention_end INTEGER NOT NULL, cue TEXT NOT NULL, rule TEXT NOT NULL, relayed_by TEXT, PRIMARY KEY (article, seq)
+);
+CREATE TABLE IF NOT EXISTS claims (
   id INTEGER PRIMARY KEY, place_id TEXT NOT NULL REFERENCES places(id), mention TEXT NOT NULL, status TEXT NOT NULL,
   claimant TEXT NOT NULL, claimant_side TEXT NOT NULL, date TEXT, date_precision TEXT NOT NULL,
   article TEXT NOT NULL REFERENCES articles(stem), evidence TEXT NOT NULL, evidence_start INTEGER NOT NULL,
   evidence_end INTEGER NOT NULL, mention_start INTEGER NOT NULL, mention_end INTEGER NOT NULL, cue TEXT NOT NULL,
   rule TEXT NOT NULL, relayed_by TEXT
 );
-CREATE TABLE citations (
+CREATE TABLE IF NOT EXISTS citations (
   claim_id INTEGER NOT NULL REFERENCES claims(id), article TEXT NOT NULL REFERENCES articles(stem),
   evidence TEXT NOT NULL, evidence_start INTEGER NOT NULL, PRIMARY KEY (claim_id, article)
 );
-CREATE TABLE place_names (name TEXT NOT NULL, place_id TEXT NOT NULL REFERENCES places(id), PRIMARY KEY (name, place_id));
-CREATE INDEX claims_place ON claims(place_id, date);
+CREATE INDEX IF NOT EXISTS claims_place ON claims(place_id, date);
 """
+CLAIM_COLUMNS = ("place_id", "mention", "status", "claimant", "claimant_side", "date", "date_precision", "evidence",
+                 "evidence_start", "evidence_end", "mention_start", "mention_end", "cue", "rule", "relayed_by")
 
 
 def claim_key(c: Claim) -> tuple:
@@ -50,44 +62,102 @@ def claim_key(c: Claim) -> tuple:
     return (c.place_id, c.status, c.claimant, c.date)
 
 
-def write_store(path: Path, articles: list[Article], mentions: list[Mention], places: Iterable[Place],
-                claims: list[Claim], extractor_version: str, names: dict[str, list[str]]) -> None:
-    """Write a complete store at `path` (a new file: callers write to a temporary name and move it into place).
+def migrate(db: sqlite3.Connection) -> None:
+    """Bring a store to SCHEMA_VERSION. Everything in a store is derived from the articles, so an older
+    store (1: no per-article claims; 2: no file signatures) is emptied and its articles are read again."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise RuntimeError(f"store schema version {version} is newer than this tool ({SCHEMA_VERSION})")
+    if 0 < version < SCHEMA_VERSION:
+        for table in ("citations", "claims", "article_claims", "mentions", "articles", "place_names", "places", "meta"):
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+    for statement in TABLES.split(";"):  # not executescript: it would commit the open transaction
+        if statement.strip():
+            db.execute(statement)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
-    `names`: the folded spellings of each place, so that queries need no gazetteer.
-    """
-    Path(path).unlink(missing_ok=True)
-    db = sqlite3.connect(path)
-    try:
-        db.executescript(SCHEMA)
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        db.execute("INSERT INTO meta VALUES ('extractor_version', ?)", (extractor_version,))
-        db.executemany("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?)", [
-            (a.stem, a.path, a.content_hash, a.publisher, a.published, a.published_source, a.url, a.title,
-             extractor_version) for a in sorted(articles, key=lambda a: a.stem)])
-        db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
-            (p.id, p.name_en, p.name_ru, p.name_uk, p.lat, p.lon, p.country, p.oblast, p.raion, p.precision,
-             p.precision_source, p.coord_source) for p in sorted(places, key=lambda p: p.id)])
-        db.executemany("INSERT OR IGNORE INTO place_names VALUES (?,?)",
-                       sorted((n, pid) for pid, ns in names.items() for n in ns))
-        db.executemany("INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)", [
-            (m.article, m.start, m.end, m.text, m.place_id, json.dumps(list(m.candidates)), m.reason) for m in mentions])
-        published = {a.stem: a.published or "" for a in articles}
-        groups: dict[tuple, list[Claim]] = {}
-        for c in sorted(claims, key=lambda c: (published.get(c.article, ""), c.article, c.evidence_start, c.mention_start)):
-            groups.setdefault(claim_key(c), []).append(c)
-        ordered = sorted(groups.values(), key=lambda g: (g[0].date or "9999", g[0].place_id, g[0].article, g[0].mention_start))
-        for n, group in enumerate(ordered, start=1):
-            c = group[0]
-            db.execute("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
-                n, c.place_id, c.mention, c.status, c.claimant, c.claimant_side, c.date, c.date_precision, c.article,
-                c.evidence, c.evidence_start, c.evidence_end, c.mention_start, c.mention_end, c.cue, c.rule, c.relayed_by))
-            for other in group:
-                db.execute("INSERT OR IGNORE INTO citations VALUES (?,?,?,?)",
-                           (n, other.article, other.evidence, other.evidence_start))
-        db.commit()
-    finally:
-        db.close()
+
+def open_for_update(path: Path) -> sqlite3.Connection:
+    """A connection with an open write transaction (one writer at a time; others wait)."""
+    db = sqlite3.connect(path, timeout=600, isolation_level=None)
+    db.row_factory = sqlite3.Row
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("BEGIN IMMEDIATE")
+    migrate(db)
+    return db
+
+
+def stored_articles(db: sqlite3.Connection) -> dict[str, tuple[str, str]]:
+    """stem → (content hash, extractor version) of the articles already read."""
+    return {r["stem"]: (r["content_hash"], r["extractor_version"]) for r in db.execute("SELECT * FROM articles")}
+
+
+def known_files(db: sqlite3.Connection) -> dict[str, Article]:
+    """Stored articles by path, with the file signature they were read with (their text is not needed)."""
+    return {r["path"]: Article(stem=r["stem"], path=r["path"], text="", publisher=r["publisher"], published=r["published"],
+                               url=r["url"], title=r["title"], content_hash=r["content_hash"],
+                               published_source=r["published_source"] or "meta",
+                               signature=(r["size"] or 0, r["mtime_ns"] or 0, r["meta_mtime_ns"] or 0))
+            for r in db.execute("SELECT * FROM articles")}
+
+
+def get_meta(db: sqlite3.Connection, key: str) -> str | None:
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def remove_articles(db: sqlite3.Connection, stems: Iterable[str]) -> None:
+    """Drop articles with their mentions and claims; the grouped claims are rebuilt by `regroup`."""
+    stems = list(stems)
+    if stems:
+        db.execute("DELETE FROM citations")
+        db.execute("DELETE FROM claims")
+    db.executemany("DELETE FROM articles WHERE stem = ?", [(s,) for s in stems])
+
+
+def add_article(db: sqlite3.Connection, a: Article, mentions: list[Mention], claims: list[Claim], version: str) -> None:
+    db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (
+        a.stem, a.path, a.content_hash, a.publisher, a.published, a.published_source, a.url, a.title, version,
+        *a.signature))
+    db.executemany("INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)", [
+        (m.article, m.start, m.end, m.text, m.place_id, json.dumps(list(m.candidates)), m.reason) for m in mentions])
+    db.executemany(f"INSERT INTO article_claims VALUES ({','.join('?' * (len(CLAIM_COLUMNS) + 2))})", [
+        (c.article, n, *(getattr(c, col) for col in CLAIM_COLUMNS)) for n, c in enumerate(claims)])
+
+
+def upsert_places(db: sqlite3.Connection, places: Iterable[Place], names: dict[str, list[str]]) -> None:
+    db.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
+        (p.id, p.name_en, p.name_ru, p.name_uk, p.lat, p.lon, p.country, p.oblast, p.raion, p.precision,
+         p.precision_source, p.coord_source) for p in places])
+    db.executemany("INSERT OR IGNORE INTO place_names VALUES (?,?)", [(n, pid) for pid, ns in names.items() for n in ns])
+
+
+def article_claims(db: sqlite3.Connection) -> list[Claim]:
+    rows = db.execute("SELECT * FROM article_claims ORDER BY article, seq").fetchall()
+    return [Claim(article=r["article"], **{c: r[c] for c in CLAIM_COLUMNS}) for r in rows]
+
+
+def regroup(db: sqlite3.Connection) -> None:
+    """Recompute the grouped claims and their citations from the per-article claims; drop unused places."""
+    published = {r[0]: r[1] or "" for r in db.execute("SELECT stem, published FROM articles")}
+    groups: dict[tuple, list[Claim]] = {}
+    for c in sorted(article_claims(db), key=lambda c: (published.get(c.article, ""), c.article, c.evidence_start, c.mention_start)):
+        groups.setdefault(claim_key(c), []).append(c)
+    ordered = sorted(groups.values(), key=lambda g: (g[0].date or "9999", g[0].place_id, g[0].article, g[0].mention_start))
+    db.execute("DELETE FROM citations")
+    db.execute("DELETE FROM claims")
+    db.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+        (n, c.place_id, c.mention, c.status, c.claimant, c.claimant_side, c.date, c.date_precision, c.article,
+         c.evidence, c.evidence_start, c.evidence_end, c.mention_start, c.mention_end, c.cue, c.rule, c.relayed_by)
+        for n, c in ((n, g[0]) for n, g in enumerate(ordered, start=1))])
+    db.executemany("INSERT OR IGNORE INTO citations VALUES (?,?,?,?)", [
+        (n, o.article, o.evidence, o.evidence_start) for n, g in enumerate(ordered, start=1) for o in g])
+    db.execute("DELETE FROM places WHERE id NOT IN (SELECT place_id FROM article_claims)")
+    db.execute("DELETE FROM place_names WHERE place_id NOT IN (SELECT id FROM places)")
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -97,7 +167,7 @@ def connect(path: Path) -> sqlite3.Connection:
     db.row_factory = sqlite3.Row
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version != SCHEMA_VERSION:
-        raise RuntimeError(f"{path}: store schema version {version}, this tool reads {SCHEMA_VERSION}; rebuild it")
+        raise RuntimeError(f"{path}: store schema version {version}, this tool reads {SCHEMA_VERSION}; run `geo build`")
     return db
 
 
@@ -121,3 +191,11 @@ def all_claims(db: sqlite3.Connection) -> list[sqlite3.Row]:
 def citations_for(db: sqlite3.Connection, claim_id: int) -> list[sqlite3.Row]:
     return db.execute("SELECT ci.article, a.publisher, a.url FROM citations ci JOIN articles a ON a.stem = ci.article "
                       "WHERE ci.claim_id = ? ORDER BY ci.article", (claim_id,)).fetchall()
+
+
+def all_citations(db: sqlite3.Connection) -> dict[int, list[sqlite3.Row]]:
+    out: dict[int, list[sqlite3.Row]] = {}
+    for r in db.execute("SELECT ci.claim_id, ci.article, a.publisher, a.url FROM citations ci "
+                        "JOIN articles a ON a.stem = ci.article ORDER BY ci.claim_id, ci.article"):
+        out.setdefault(r["claim_id"], []).append(r)
+    return out

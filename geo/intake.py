@@ -1,0 +1,49 @@
+"""`geo add`: copy an article into the articles folder with its metadata, so the next build reads it."""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+from .articles import TEXT_SUFFIXES
+
+
+class AddError(ValueError):
+    pass
+
+
+def add_article(src: Path, folder: Path, publisher: str | None = None, published: str | None = None,
+                url: str | None = None, title: str | None = None) -> Path:
+    """Copy `src` into `folder` under a free name and write its `.meta.json`; returns the new path."""
+    if not src.is_file():
+        raise AddError(f"{src}: no such file")
+    suffix = src.suffix.lower()
+    if suffix not in TEXT_SUFFIXES:
+        raise AddError(f"{src}: unsupported type {suffix or '(none)'}; use .txt, .md or .html")
+    if published:
+        try:
+            if date.fromisoformat(published) > date.today():
+                raise AddError(f"--published {published} is in the future")
+        except ValueError:
+            raise AddError(f"--published {published!r} is not a date (YYYY-MM-DD)") from None
+    if url and not re.match(r"^https?://", url, re.I):
+        raise AddError(f"--url {url!r} is not an http(s) URL")
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^\w.-]+", "_", src.stem).strip("._") or "article"
+    dest, n = folder / f"{stem}{suffix}", 2
+    while dest.exists() or dest.with_suffix(".meta.json").exists():
+        dest, n = folder / f"{stem}_{n}{suffix}", n + 1
+    shutil.copyfile(src, dest)
+    meta = {"url": url, "publisher": publisher, "published": published, "title": title}
+    side = src.with_name(src.name[: -len(src.suffix)] + ".meta.json")
+    if side.exists():  # metadata that came with the file fills what the options leave open
+        try:
+            given = json.loads(side.read_text(encoding="utf-8"))
+            meta = {k: meta[k] or (given.get(k) if isinstance(given.get(k), str) else None) for k in meta}
+        except ValueError:
+            pass
+    dest.with_name(dest.name[: -len(suffix)] + ".meta.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return dest
