@@ -11,10 +11,11 @@ Design
   ``geo/map_controls.py``) but none of folium's CDN links are emitted: Leaflet 1.9.4 is
   vendored in ``geo/vendor/leaflet`` and inlined, so the page makes no request at all unless
   the reader ticks "OpenStreetMap tiles (online)".
-* Everything is precomputed here once: for every place and side, the sorted list of claim days
-  and the status holding from each (a status holds until the next dated claim of that side for
-  that place).  The browser binary-searches those lists on each slider step and restyles only
-  the markers whose state changed.
+* Claims are sorted here by (place, day, input order) and shipped column-wise; the browser
+  decodes them once at load into, for every place and side, the sorted list of claim days and
+  the status holding from each (a status holds until the next dated claim of that side for
+  that place; one side saying two things on one day is "contested" that day).  Each slider
+  step binary-searches those lists and restyles only the markers whose state changed.
 * Dates travel as ``YYYY-MM-DD`` strings and integer day indexes (days since ``first``); the
   page never builds a ``Date`` object, so the shown date cannot shift with the time zone.
 * All text is untrusted: the data sits in ``<script type="application/json">`` with ``<``,
@@ -23,17 +24,23 @@ Design
 * Output is byte-identical for identical input: fixed element ids, sorted JSON keys, no
   timestamps.
 
-Payload layout (compact arrays; indexes are documented in ``templates/map_core.js``)::
+Payload layout (``v`` 2; column-oriented so a claim costs its text plus a few small integers;
+decoded by ``GeoClaims.App`` in ``templates/map_core.js``)::
 
-    first, n (days on the slider), stale, s (string table: claimants, publishers, cues),
-    p: [name_en, name_ru, name_uk, lat, lon, precision(0 point|1 approximate|2 area),
-        precision_note, oblast, raion, slug]
-    iv: per place [days_side0, statuses_side0, days_side1, statuses_side1, days_side2, statuses_side2]
-    c: [place|null, day|null, status, side, claimant(s), publisher(s), article, url|null,
-        evidence, [hl0, hl1] (UTF-16 offsets)|null, citations, cue(s)]
-    u: [name, [claim indexes]]
-    q: [normalised spelling, place, spelling] sorted (search index)
-    b: {oblasts, raions} GeoJSON
+    first, last, n (days on the slider), stale
+    s: string table (claimants, publishers, cues, oblasts, raions, precision notes); "" is 0
+    p: per place [name_en, name_ru, name_uk, lat, lon, precision(0 point|1 approximate|2 area),
+        note(s), oblast(s), raion(s), slug, [extra spellings for search]]
+    c: claims sorted by (place, day, input order); unlocated claims last, in input order:
+        k  claims per place (place i owns the next k[i] claims; what is left is unlocated)
+        d  day: delta to the previous dated claim of the same place (absolute for unlocated), -1 undated
+        x  status * 3 + side          w  claimant (s)     b  publisher (s)    q  cue (s)
+        a  article (index into a)     r  citations (outlets repeating it)
+        e  evidence sentence, or the index of an earlier claim with the same sentence
+        h  highlight pairs [start, length] in UTF-16 units, [-1, 0] when none
+    a: articles [name, url scheme://host (s; 0 = no URL), rest of the URL]
+    u: [name, [claim indexes]] (named but not located)
+    b: {oblasts, raions} GeoJSON (the state border is the union of oblast edges)
 """
 
 from __future__ import annotations
@@ -44,7 +51,7 @@ import math
 import re
 import unicodedata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import folium
 
@@ -104,6 +111,14 @@ def safe_url(url: Any) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
     return u
+
+
+def _split_url(url: str | None) -> tuple[str, str]:
+    """'https://host/path?q' -> ('https://host', '/path?q'); None -> ('', '')."""
+    if not url:
+        return "", ""
+    cut = url.find("/", url.index("//") + 2)
+    return (url, "") if cut < 0 else (url[:cut], url[cut:])
 
 
 def _utf16_offset(text: str, i: int) -> int:
@@ -166,8 +181,15 @@ def _unique_slugs(places: list[dict]) -> list[str]:
 
 
 # ---------------------------------------------------------------- payload
+def _sort_key(item: tuple[int, int | None, int | None]) -> tuple:
+    orig, place, day = item
+    if place is None:  # unlocated claims last, in their input order
+        return (1, 0, 0, 0, orig)
+    return (0, place, 0 if day is not None else 1, day or 0, orig)
+
+
 def build_payload(data: dict, base_layers: dict | None = None) -> dict:
-    """Turn the pipeline's ``data`` dict into the compact, precomputed page payload."""
+    """Turn the pipeline's ``data`` dict into the compact page payload (layout: module docstring)."""
     places_in = list(data.get("places") or [])
     claims_in = list(data.get("claims") or [])
     first = _day(data.get("first"))
@@ -185,70 +207,95 @@ def build_payload(data: dict, base_layers: dict | None = None) -> dict:
     P = []
     for i, pl in enumerate(places_in):
         prec = pl.get("precision") or "point"
+        names = [_str(pl.get("name_en")), _str(pl.get("name_ru")), _str(pl.get("name_uk"))]
+        # search index: the browser normalises names + extra spellings with GeoClaims.norm (which
+        # mirrors normalise_spelling); spellings adding no new key for this place are left out
+        keys = {normalise_spelling(n) for n in names if n}
+        extra = []
+        for sp in pl.get("spellings") or []:
+            if not sp:
+                continue
+            k = normalise_spelling(sp)
+            if k and k not in keys:
+                keys.add(k)
+                extra.append(_str(sp))
         P.append([
-            _str(pl.get("name_en")), _str(pl.get("name_ru")), _str(pl.get("name_uk")),
-            _num(pl.get("lat")), _num(pl.get("lon")),
+            *names, _num(pl.get("lat")), _num(pl.get("lon")),
             PRECISIONS.index(prec) if prec in PRECISIONS else 1,
             _str(pl.get("precision_note")), _str(pl.get("oblast")), _str(pl.get("raion")),
-            slugs[i],
+            slugs[i], extra,
         ])
 
-    C = []
-    # per place, per side: {day: set(status)}
-    per: list[list[dict[int, set[int]]]] = [[{}, {}, {}] for _ in P]
+    # normalise every claim once, then order them by (place, day, input order)
+    norm = []
     for ci, c in enumerate(claims_in):
         place = c.get("place")
         if not (isinstance(place, int) and not isinstance(place, bool) and 0 <= place < len(P)):
             place = None
         d = _day(c.get("date"))
-        day = (d - first).days if d is not None else None
+        norm.append((ci, place, (d - first).days if d is not None else None))
+    order = sorted(norm, key=_sort_key)
+    new_index = {orig: k for k, (orig, _, _) in enumerate(order)}
+
+    counts = [0] * len(P)
+    article_at: dict[tuple[str, str | None], int] = {}
+    articles: list[list] = []
+    evid_at: dict[str, int] = {}
+    cols: dict[str, list] = {k: [] for k in "dxwbaehrq"}
+    prev_place, prev_day = -2, 0
+    for k, (orig, place, day) in enumerate(order):
+        c = claims_in[orig]
+        grp = -1 if place is None else place
+        if grp != prev_place:
+            prev_place, prev_day = grp, 0
+        if place is not None:
+            counts[place] += 1
+        if day is None:
+            cols["d"].append(-1)
+        else:
+            cols["d"].append(day - prev_day if place is not None else day)
+            if place is not None:
+                prev_day = day
         status = STATUSES.index(c["status"]) if c.get("status") in STATUSES else CONTESTED
         side = SIDES.index(c["side"]) if c.get("side") in SIDES else SIDES.index("third_party")
+        cols["x"].append(status * 3 + side)
+        cols["w"].append(S(c.get("claimant")))
+        cols["b"].append(S(c.get("publisher")))
+        art, url = _str(c.get("article")), safe_url(c.get("url"))
+        ai = article_at.setdefault((art, url), len(articles))
+        if ai == len(articles):
+            # the URL's scheme://host goes to the string table (outlets repeat it); "" = no URL
+            host, rest = _split_url(url)
+            articles.append([art, S(host), rest])
+        cols["a"].append(ai)
         evidence = _str(c.get("evidence"))
+        j = evid_at.setdefault(evidence, k)
+        cols["e"].append(evidence if j == k else j)
+        hl = _hl(evidence, c.get("hl"))
+        cols["h"] += [hl[0], hl[1] - hl[0]] if hl else [-1, 0]
         try:
             citations = max(0, int(c.get("citations") or 0))
         except (TypeError, ValueError):
             citations = 0
-        C.append([
-            place, day, status, side, S(c.get("claimant")), S(c.get("publisher")),
-            _str(c.get("article")), safe_url(c.get("url")), evidence,
-            _hl(evidence, c.get("hl")), citations, S(c.get("cue")),
-        ])
-        if place is not None and day is not None:
-            per[place][side].setdefault(day, set()).add(status)
+        cols["r"].append(citations)
+        cols["q"].append(S(c.get("cue")))
 
-    IV = []
-    for sides in per:
-        row: list[list[int]] = []
-        for by_day in sides:
-            days = sorted(by_day)
-            # one side saying two different things on one day: contested that day
-            sts = [next(iter(by_day[d])) if len(by_day[d]) == 1 else CONTESTED for d in days]
-            row += [days, sts]
-        IV.append(row)
+    # place strings go in after the claims' so the per-claim indexes stay short
+    for row in P:
+        row[6:9] = [S(row[6]), S(row[7]), S(row[8])]
 
     U = []
     for u in data.get("unlocated") or []:
-        idx = sorted({i for i in (u.get("claims") or []) if isinstance(i, int) and 0 <= i < len(C)})
+        idx = sorted({new_index[i] for i in (u.get("claims") or [])
+                      if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(claims_in)})
         U.append([_str(u.get("name")), idx])
-
-    Q: dict[tuple[str, int], str] = {}
-    for i, pl in enumerate(places_in):
-        names: Iterable[Any] = [pl.get("name_en"), pl.get("name_ru"), pl.get("name_uk"), *(pl.get("spellings") or [])]
-        for s in names:
-            if not s:
-                continue
-            key = normalise_spelling(s)
-            if key and (key, i) not in Q:
-                Q[(key, i)] = _str(s)
-    q = sorted([k[0], k[1], v] for k, v in Q.items())
 
     base_layers = base_layers or {}
     B = {k: base_layers.get(k) or {"type": "FeatureCollection", "features": []} for k in ("oblasts", "raions")}
 
     return {
-        "v": 1, "first": first.isoformat(), "last": last.isoformat(), "n": n_days, "stale": stale,
-        "s": S.table, "p": P, "iv": IV, "c": C, "u": U, "q": q, "b": B,
+        "v": 2, "first": first.isoformat(), "last": last.isoformat(), "n": n_days, "stale": stale,
+        "s": S.table, "p": P, "c": {"k": counts, **cols}, "a": articles, "u": U, "b": B,
     }
 
 

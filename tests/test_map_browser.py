@@ -293,13 +293,27 @@ def test_xss_payloads_stay_text(open_page):
     assert p.external == []
 
 
+def test_settlement_labels(open_page):
+    """Base-layer labels: name_en as text (never markup), only when zoomed in or few are in view."""
+    p = open_page("#2025-03-13")
+    label = p.page.locator(".gc-label[data-slug='sudzha']")
+    assert label.text_content() == "Sudzha"
+    xss = p.page.locator(".gc-label[data-slug='xss-img-src-x-onerror-alert-1-ville']")
+    assert xss.text_content() == XSS_NAME
+    assert p.page.locator(".gc-label img, .gc-label script, .gc-label svg").count() == 0
+    # places with no claim yet still get a label (the labels are base layer, not claims)
+    p.set_date("2024-08-06")
+    assert p.page.locator(".gc-label").count() == 4
+    assert p.page.evaluate("window.__alerts") == [] and not p.errors
+
+
 def test_embedded_json_is_escaped(page_file):
     html = page_file.read_text(encoding="utf-8")
     blob = re.search(r'<script type="application/json" id="gc-data">(.*?)</script>', html, re.S).group(1)
     assert "<" not in blob and ">" not in blob and "&" not in blob
     assert "\u2028" not in blob and "\u2029" not in blob
     data = json.loads(blob)
-    assert XSS_EVIDENCE in [c[8] for c in data["c"]]
+    assert XSS_EVIDENCE in data["c"]["e"]
     assert html.count("<script>alert(1)</script>") == 0
     assert "javascript:alert" not in blob and "data:text/html" not in blob
 
@@ -355,6 +369,12 @@ def test_slider_step_fast_at_2000_places_50000_claims(browser, tmp_path):
         mean = sum(steps) / len(steps)
         assert mean <= 30, f"mean slider step {mean:.1f} ms"
         assert p.page.locator(".gc-icon").count() == 2000
+        # 2,000 settlements in view at the fitted zoom: no labels; zoomed in: a bounded few
+        assert p.page.locator(".gc-label").count() == 0
+        p.page.evaluate("() => { const m = geoApp.map; m.setView([50, 35], 10, {animate: false}); }")
+        p.page.wait_for_function("+geoApp.map.getContainer().getAttribute('data-gc-labels') > 0")
+        n = p.page.locator(".gc-label").count()
+        assert 0 < n <= 300
         assert p.external == [] and not p.errors
     finally:
         p.close()

@@ -86,11 +86,17 @@
   }
   GC.upper = upper;
 
-  /* ---- the app ---- */
+  /* ---- the app ----
+   * data (geo/mapview.py, payload v2): s strings, p places, c claims column-wise sorted by
+   * (place, day), a articles, u unlocated, b base layers.  Decoded once here into
+   *   cPlace / cDay (Int32Array, -1 = unlocated / undated), byPlace (claim index lists),
+   *   iv[p] = [days_side0, statuses_side0, days_side1, ...] (the status intervals),
+   *   Q (search index: [normalised spelling, place, spelling] sorted).
+   */
   function App(map, data) {
     this.map = map;
     this.data = data;
-    this.S = data.s;                 /* interned strings */
+    var S = this.S = data.s;          /* interned strings */
     this.nDays = data.n;
     this.first = GC.parseISO(data.first);
     this.stale = data.stale;
@@ -98,28 +104,70 @@
     this.visible = [true, true, true];
     this.selected = null;            /* {kind:'place'|'unlocated', i} */
     this.listeners = [];
-    var np = data.p.length;
+    var P = data.p, np = P.length, p, k, i;
     this.state = new Int8Array(np).fill(-1);   /* -1: not yet computed */
     this.markers = new Array(np);
     this.dots = new Array(np);
     this.slugIndex = new Map();
-    for (var p = 0; p < np; p++) { this.slugIndex.set(data.p[p][9], p); }
-    /* claims per place, sorted (dated by day then index; undated last) */
+    var Q = [];
+    for (p = 0; p < np; p++) {
+      var r = P[p];
+      r[6] = S[r[6]]; r[7] = S[r[7]]; r[8] = S[r[8]];   /* note, oblast, raion: now strings */
+      this.slugIndex.set(r[9], p);
+      var seen = new Set(), names = [r[0], r[1], r[2]].concat(r[10] || []);
+      for (k = 0; k < names.length; k++) {
+        if (!names[k]) { continue; }
+        var key = GC.norm(names[k]);
+        if (key && !seen.has(key)) { seen.add(key); Q.push([key, p, names[k]]); }
+      }
+    }
+    Q.sort(function (x, y) {
+      return x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : x[1] - y[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0);
+    });
+    this.Q = Q;
+    /* claims: sorted by place then day (undated last), so a place owns a contiguous range that is
+       already in ledger order; the status intervals follow in the same pass */
+    var c = data.c, nc = c.x.length;
+    this.nClaims = nc;
+    var cPlace = this.cPlace = new Int32Array(nc).fill(-1);
+    var cDay = this.cDay = new Int32Array(nc).fill(-1);
     this.byPlace = new Array(np);
-    for (p = 0; p < np; p++) { this.byPlace[p] = []; }
-    var c = data.c;
-    for (var i = 0; i < c.length; i++) { if (c[i][0] !== null) { this.byPlace[c[i][0]].push(i); } }
-    var cmp = function (a, b) {
-      var da = c[a][1], db = c[b][1];
-      if (da === null && db === null) { return a - b; }
-      if (da === null) { return 1; }
-      if (db === null) { return -1; }
-      return da - db || a - b;
-    };
-    for (p = 0; p < np; p++) { this.byPlace[p].sort(cmp); }
+    this.iv = new Array(np);
+    var at = 0;
+    for (p = 0; p < np; p++) {
+      var list = this.byPlace[p] = [], iv = this.iv[p] = [[], [], [], [], [], []], prev = 0;
+      for (k = c.k[p]; k > 0; k--, at++) {
+        cPlace[at] = p;
+        list.push(at);
+        if (c.d[at] < 0) { continue; }
+        var day = cDay[at] = prev + c.d[at];
+        prev = day;
+        var side = c.x[at] % 3, st = (c.x[at] - side) / 3, ds = iv[2 * side], ss = iv[2 * side + 1];
+        if (ds.length && ds[ds.length - 1] === day) {
+          if (ss[ss.length - 1] !== st) { ss[ss.length - 1] = 2; }   /* two statuses on one day: contested */
+        } else {
+          ds.push(day); ss.push(st);
+        }
+      }
+    }
+    for (; at < nc; at++) { cDay[at] = c.d[at]; }
     this.counts = [0, 0, 0, 0];
     this._hashTimer = null;
   }
+  /* one claim as an object; text fields are plain strings for textContent */
+  App.prototype.claim = function (ci) {
+    var c = this.data.c, S = this.S, e = c.e[ci], art = this.data.a[c.a[ci]], h = c.h[2 * ci];
+    if (typeof e === 'number') { e = c.e[e]; }
+    return {
+      place: this.cPlace[ci] < 0 ? null : this.cPlace[ci],
+      day: this.cDay[ci] < 0 ? null : this.cDay[ci],
+      status: (c.x[ci] - c.x[ci] % 3) / 3, side: c.x[ci] % 3,
+      claimant: S[c.w[ci]], publisher: S[c.b[ci]], cue: S[c.q[ci]],
+      article: art[0], url: art[1] ? S[art[1]] + art[2] : null, evidence: e,
+      hl: h < 0 ? null : [h, h + c.h[2 * ci + 1]],
+      citations: c.r[ci]
+    };
+  };
   GC.App = App;
 
   App.prototype.on = function (fn) { this.listeners.push(fn); };
@@ -136,7 +184,7 @@
 
   /* state code: bits 0..2 = statuses present among visible sides, bit 3 = all stale */
   App.prototype.computeState = function (p) {
-    var iv = this.data.iv[p], day = this.day, mask = 0, fresh = false;
+    var iv = this.iv[p], day = this.day, mask = 0, fresh = false;
     for (var k = 0; k < 3; k++) {
       if (!this.visible[k]) { continue; }
       var ds = iv[2 * k];
@@ -253,10 +301,10 @@
     var sel = this.selected;
     if (!sel) { return []; }
     var list = sel.kind === 'place' ? this.byPlace[sel.i] : this.data.u[sel.i][1];
-    var c = this.data.c, day = this.day, out = [];
+    var cDay = this.cDay, day = this.day, out = [];
     for (var i = 0; i < list.length; i++) {
-      var d = c[list[i]][1];
-      if (d === null || d <= day) { out.push(list[i]); }
+      var d = cDay[list[i]];
+      if (d < 0 || d <= day) { out.push(list[i]); }
     }
     return out;
   };
@@ -301,13 +349,18 @@
     }
     if (!b && this.baseBounds && this.baseBounds.isValid()) { b = this.baseBounds; }
     if (b) {
-      if (b.getNorthEast().equals(b.getSouthWest())) { this.map.setView(b.getCenter(), 10); }
-      else { this.map.fitBounds(b.pad(0.1)); }
+      /* no animation: the first view is final when the page says it is ready (a zoom animation
+         still running would swallow the next setView, e.g. the one for a #date/slug hash) */
+      if (b.getNorthEast().equals(b.getSouthWest())) { this.map.setView(b.getCenter(), 10, { animate: false }); }
+      else { this.map.fitBounds(b.pad(0.1), { animate: false }); }
     } else {
-      this.map.setView([49.0, 32.0], 5);
+      this.map.setView([49.0, 32.0], 5, { animate: false });
     }
   };
 
+  /* Base layer from gazetteer/: raion outlines (thin, dashed) under oblast outlines (heavy).
+     There is no separate border file: the RU-UA state border is the shared edge of Russian and
+     Ukrainian oblast polygons, so it is drawn as part of the heavy oblast outlines. */
   App.prototype.drawBase = function () {
     var base = this.data.b || {}, bounds = L.latLngBounds([]);
     var styles = {
@@ -324,11 +377,62 @@
     this.baseBounds = bounds;
   };
 
+  /* ---- settlement labels (part of the always-on base layer) ----
+   * name_en of the places in view, shown when the map is zoomed in to at least LABELS.zoom or
+   * when at most LABELS.few places are in view; never more than LABELS.max at once, and a label
+   * that would overlap one already placed is skipped (lowest place index first, so the choice
+   * is deterministic).  Recomputed on moveend only: a slider
+   * step never touches them.  Text goes in through textContent (GC.el). */
+  var LABELS = GC.LABELS = { zoom: 10, few: 30, max: 300 };
+  App.prototype.updateLabels = function () {
+    var map = this.map, P = this.data.p, zoom = map.getZoom();
+    var view = map.getBounds().pad(0.05), inView = [], many = zoom < LABELS.zoom;
+    for (var p = 0; p < P.length; p++) {
+      if (view.contains([P[p][3], P[p][4]])) {
+        inView.push(p);
+        if (many && inView.length > LABELS.few) { inView = []; break; }
+      }
+    }
+    /* greedy, in place order: skip a label whose (estimated) box overlaps one already placed */
+    var want = [], boxes = [];
+    for (var j = 0; j < inView.length && want.length < LABELS.max; j++) {
+      var pt = map.latLngToContainerPoint([P[inView[j]][3], P[inView[j]][4]]);
+      var x0 = pt.x + 8, y0 = pt.y - 9, x1 = x0 + 4 + 7 * P[inView[j]][0].length, y1 = pt.y + 8, hit = false;
+      for (var b = 0; b < boxes.length && !hit; b += 4) {
+        hit = x0 < boxes[b + 2] && boxes[b] < x1 && y0 < boxes[b + 3] && boxes[b + 1] < y1;
+      }
+      if (!hit) { want.push(inView[j]); boxes.push(x0, y0, x1, y1); }
+    }
+    var keep = new Set(want), labels = this.labels, layer = this.labelLayer;
+    labels.forEach(function (mk, q) { if (!keep.has(q)) { layer.removeLayer(mk); labels.delete(q); } });
+    for (var i = 0; i < want.length; i++) {
+      var q = want[i];
+      if (labels.has(q)) { continue; }
+      var mk = L.marker([P[q][3], P[q][4]], {
+        icon: L.divIcon({ className: 'gc-label', html: GC.el('span', null, P[q][0]), iconSize: null, iconAnchor: [-10, 8] }),
+        pane: 'gcLabels', interactive: false, keyboard: false
+      });
+      mk.addTo(layer);
+      mk.getElement().setAttribute('data-slug', P[q][9]);
+      labels.set(q, mk);
+    }
+    this.map.getContainer().setAttribute('data-gc-labels', String(labels.size));
+  };
+  App.prototype.buildLabels = function () {
+    var self = this;
+    this.map.createPane('gcLabels').style.zIndex = 550;   /* above the outlines, under the markers */
+    this.labelLayer = L.layerGroup().addTo(this.map);
+    this.labels = new Map();
+    this.map.on('moveend', function () { self.updateLabels(); });
+  };
+
   App.prototype.start = function () {
     var self = this;
     this.drawBase();
+    this.buildLabels();
     this.buildMarkers();
     this.fit();
+    this.updateLabels();
     this.day = 0;
     this.restyle();
     this._started = true;
