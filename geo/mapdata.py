@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+from pathlib import Path
+from urllib.parse import quote
 
 from .gazetteer import Gazetteer
 from .store import all_claims
@@ -18,9 +21,20 @@ def precision_note(row) -> str:
     return ""
 
 
-def map_data(db: sqlite3.Connection, gaz: Gazetteer) -> tuple[dict, dict]:
+def article_link(url: str | None, path: str, map_dir: Path) -> str | None:
+    """The article's URL, or else the local file relative to the map (so the page links to what was read)."""
+    if url:
+        return url
+    if not path:
+        return None
+    rel = os.path.relpath(path, map_dir).replace(os.sep, "/")
+    return quote(rel, safe="/._-~")
+
+
+def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[dict, dict]:
     """The page data from an open store connection (a build reads its own uncommitted state)."""
     rows = all_claims(db)
+    paths = {r[0]: r[1] for r in db.execute("SELECT stem, path FROM articles")}
     places = db.execute("SELECT * FROM places ORDER BY id").fetchall()
     index: dict[str, int] = {}
     out_places = []
@@ -42,7 +56,8 @@ def map_data(db: sqlite3.Connection, gaz: Gazetteer) -> tuple[dict, dict]:
         start = r["mention_start"] - r["evidence_start"]
         claims.append({
             "place": index.get(r["place_id"]), "date": r["date"], "status": r["status"], "side": r["claimant_side"],
-            "claimant": r["claimant"], "publisher": r["publisher"] or "", "article": r["article"], "url": r["url"],
+            "claimant": r["claimant"], "publisher": r["publisher"] or "", "article": r["article"],
+            "url": article_link(r["url"], paths.get(r["article"], ""), map_dir),
             "evidence": r["evidence"], "hl": [start, start + (r["mention_end"] - r["mention_start"])],
             "citations": r["citations"], "cue": r["cue"],
         })

@@ -93,13 +93,17 @@ def _day(value: Any) -> _dt.date | None:
 
 
 _URL_OK = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
+# A local article file relative to the page ("../seeds/004_x.txt"): no scheme, no host, nothing but path characters.
+_LOCAL_OK = re.compile(r"(?:\.\./)*(?:[A-Za-z0-9_%~-][A-Za-z0-9_.%~-]*/)*[A-Za-z0-9_%~-][A-Za-z0-9_.%~-]*")
 
 
 def safe_url(url: Any) -> str | None:
-    """Only absolute http(s) URLs survive; javascript:, data:, relative, whitespace tricks -> None."""
+    """Only absolute http(s) URLs and plain relative file paths survive; javascript:, data:, whitespace tricks -> None."""
     if not isinstance(url, str):
         return None
     u = url.strip()
+    if _LOCAL_OK.fullmatch(u):
+        return u
     if not _URL_OK.fullmatch(u):
         return None
     from urllib.parse import urlsplit
@@ -114,9 +118,11 @@ def safe_url(url: Any) -> str | None:
 
 
 def _split_url(url: str | None) -> tuple[str, str]:
-    """'https://host/path?q' -> ('https://host', '/path?q'); None -> ('', '')."""
+    """'https://host/path?q' -> ('https://host', '/path?q'); a relative file path -> ('', path); None -> ('', '')."""
     if not url:
         return "", ""
+    if "//" not in url:
+        return "", url
     cut = url.find("/", url.index("//") + 2)
     return (url, "") if cut < 0 else (url[:cut], url[cut:])
 

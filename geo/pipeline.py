@@ -207,8 +207,9 @@ def _fingerprint(paths: list[Path]) -> str:
 def extractor_version() -> str:
     """Changes whenever the extraction code or its data tables change, so stored articles are re-read."""
     here = Path(__file__).parent
-    files = sorted(here.glob("*.py")) + sorted((here / "data").glob("*"))
-    return _fingerprint([f for f in files if f.name not in ("cli.py", "mapview.py", "map_controls.py")])
+    modules = ("articles", "claimants", "dates", "extract", "gazetteer", "mentions", "normalize", "records",
+               "resolve", "sentences", "spellings")
+    return _fingerprint([here / f"{m}.py" for m in modules] + sorted((here / "data").glob("*")))
 
 
 def gazetteer_version(gaz: Gazetteer) -> str:
@@ -276,7 +277,7 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
                     changes.state_changes.append(
                         f"{key[0]} ({key[1]} claims): {old[0] if old else 'none'} → {new[0] if new else 'none'}"
                         + (f" as of {new[1]}" if new else ""))
-            data, layers = map_data(db, gaz)
+            data, layers = map_data(db, gaz, out_dir)
             mapview.render_map(data, map_tmp, layers)
             counts = {
                 "articles": db.execute("SELECT COUNT(*) FROM articles").fetchone()[0],

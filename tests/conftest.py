@@ -31,8 +31,11 @@ def runner() -> CliRunner:
 @pytest.fixture(scope="session")
 def seeds_build(tmp_path_factory) -> Path:
     """`geo build` of the repository's seeds/ into a fresh folder (the real CLI)."""
-    out = tmp_path_factory.mktemp("seeds_build")
-    result = CliRunner().invoke(main, ["build", "--articles", str(ROOT / "seeds"), "--out", str(out)])
+    # The same layout as the repository (seeds/ beside maps/), so the map's links to local files are the same.
+    base = tmp_path_factory.mktemp("seeds_build")
+    shutil.copytree(ROOT / "seeds", base / "seeds")
+    out = base / "maps"
+    result = CliRunner().invoke(main, ["build", "--articles", str(base / "seeds"), "--out", str(out)])
     assert result.exit_code == 0, result.output
     return out
 

@@ -57,3 +57,12 @@ def test_committed_seeds_map_opens_offline(browser):  # noqa: F811
         assert p.external == []
     finally:
         p.close()
+
+
+def test_ledger_links_to_the_local_file_when_there_is_no_url(browser):  # noqa: F811
+    p = Page(browser, (ROOT / "maps" / "index.html").as_uri() + "#2025-04-26/gornal")
+    try:
+        href = p.page.get_attribute("#gc-ledger a[href*='seeds/004_']", "href")
+        assert href == "../seeds/004_30918cf3994168c8.txt"
+    finally:
+        p.close()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 
 from click.testing import CliRunner
@@ -71,8 +72,9 @@ def test_committed_map_and_store_are_reproduced(seeds_build):
 
 
 def test_exports_are_deterministic(seeds_build, tmp_path):
-    out2 = tmp_path / "again"
-    result = CliRunner().invoke(main, ["build", "--articles", str(ROOT / "seeds"), "--out", str(out2)])
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    out2 = tmp_path / "maps"
+    result = CliRunner().invoke(main, ["build", "--articles", str(tmp_path / "seeds"), "--out", str(out2)])
     assert result.exit_code == 0
     assert (out2 / "index.html").read_bytes() == (seeds_build / "index.html").read_bytes()
     for fmt in ("jsonl", "csv", "geojson"):

@@ -61,6 +61,8 @@
   };
   GC.clear = function (e) { while (e.firstChild) { e.removeChild(e.firstChild); } };
   GC.safeUrl = function (u) {
+    /* a local article file relative to the page: path characters only, so no scheme can hide in it */
+    if (typeof u === 'string' && /^(\.\.\/)*([A-Za-z0-9_%~-][A-Za-z0-9_.%~-]*\/)*[A-Za-z0-9_%~-][A-Za-z0-9_.%~-]*$/.test(u)) { return u; }
     if (typeof u !== 'string' || !/^https?:\/\/[^\s]+$/i.test(u)) { return null; }
     var a = document.createElement('a');
     a.href = u;
@@ -163,7 +165,7 @@
       day: this.cDay[ci] < 0 ? null : this.cDay[ci],
       status: (c.x[ci] - c.x[ci] % 3) / 3, side: c.x[ci] % 3,
       claimant: S[c.w[ci]], publisher: S[c.b[ci]], cue: S[c.q[ci]],
-      article: art[0], url: art[1] ? S[art[1]] + art[2] : null, evidence: e,
+      article: art[0], url: art[1] ? S[art[1]] + art[2] : (art[2] || null), evidence: e,
       hl: h < 0 ? null : [h, h + c.h[2 * ci + 1]],
       citations: c.r[ci]
     };
