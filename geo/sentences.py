@@ -40,10 +40,22 @@ def split(text: str) -> list[Sentence]:
     return out
 
 
+MAX_SENTENCE = 600  # longer runs without a sentence end (tables, scraped junk) are cut, keeping work linear
+
+
 def _emit(out: list[Sentence], text: str, start: int, end: int) -> None:
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE:
+        # Cut at the last clause break (or space) before the limit, never inside a word.
+        window = text[start:start + MAX_SENTENCE]
+        cut = max(window.rfind("; "), window.rfind(", "), window.rfind(" "))
+        cut = cut + 1 if cut > MAX_SENTENCE // 2 else MAX_SENTENCE
+        _emit(out, text, start, start + cut)
+        start += cut
+        while start < end and text[start].isspace():
+            start += 1
     if end > start:
         out.append(Sentence(start, end, text[start:end]))

@@ -154,3 +154,13 @@ def test_every_claim_records_cue_and_rule():
     assert c.cue == "captured" and "capture cue" in c.rule and "claimant: speech verb" in c.rule
     assert c.evidence == ex.articles[0].text[c.evidence_start:c.evidence_end]
     assert ex.articles[0].text[c.mention_start:c.mention_end] == "Plekhovo"
+
+
+def test_runaway_sentences_are_cut_so_work_stays_linear():
+    from geo.sentences import MAX_SENTENCE, split
+
+    text = ("Russian troops captured Plekhovo near Sudzha and " * 4000).strip()
+    parts = split(text)
+    assert all(len(s.text) <= MAX_SENTENCE for s in parts)
+    assert all(text[s.start:s.end] == s.text for s in parts)
+    assert "".join(s.text for s in parts).replace(" ", "") == text.replace(" ", "")
