@@ -103,6 +103,8 @@ def test_gazetteer_add_places_an_unlocated_settlement(runner, tmp_path, monkeypa
     wrong_raion = runner.invoke(main, ["gazetteer", "add", "Skrylevka", "--lat", "51.19", "--lon", "35.27",
                                        "--source", "test", "--raion", "Korenevsky"])
     assert wrong_raion.exit_code != 0 and "not inside Korenevsky" in wrong_raion.output
+    dup = runner.invoke(main, ["gazetteer", "add", "Sudzha", "--lat", "51.1914", "--lon", "35.2706", "--source", "test"])
+    assert dup.exit_code != 0 and "already in the gazetteer" in dup.output
     ok = runner.invoke(main, ["gazetteer", "add", "Skrylevka", "--lat", "51.55", "--lon", "35.20",
                               "--source", "test fixture", "--precision", "approximate"])
     assert ok.exit_code == 0, ok.output
