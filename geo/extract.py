@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from . import dates
-from .claimants import Attribution, Claimant, attribute, entities, publisher_claimant
+from .claimants import Attribution, Claimant, attribute, entities, publisher_claimant, speakers
 from .gazetteer import Gazetteer
 from .records import Article, Claim, Mention
 from .sentences import Sentence, split
@@ -259,8 +259,11 @@ class Extractor:
         ctx = _DateContext(anchor=None if article.published else _latest_full_date(text))
         out: list[Claim] = []
         seen: set[tuple] = set()
+        closing = _quote_speakers(sentences)
         for i, sent in enumerate(sentences):
             attr = attribute(sent.text, history, publisher, relay)
+            if attr.how == "publisher voice" and i in closing:
+                attr = closing[i]
             ctx.narrative = dates.narrative_date(sent.text, article.published) or ctx.narrative
             if attr.how in ("speech verb", "according to", "speech verb (inverted)", "relay", "headline quote"):
                 history.append(attr)
@@ -270,6 +273,10 @@ class Extractor:
                 if subject is not None:
                     history.append(Attribution(subject[1], "", "subject of an earlier sentence", subject[0]))
             relay = attr if sent.text.rstrip().endswith(":") and attr.claimant is not publisher else None
+            if i not in by_sentence and i - 1 in by_sentence:
+                antecedent = self._antecedent(sent, by_sentence[i - 1])
+                if antecedent is not None:
+                    by_sentence[i] = [antecedent]
             if i in by_sentence:
                 inherited = pending_list if pending_list and _LIST_INTRO.search(sent.text) else None
                 for claim in self._sentence_claims(article, sent, by_sentence[i], attr, publisher, lead, inherited, ctx):
@@ -282,6 +289,17 @@ class Extractor:
             if named:
                 ctx.previous_day = max(named, key=lambda t: t[0])[1].isoformat()
         return out
+
+    def _antecedent(self, sent: Sentence, previous: list[Mention]) -> Mention | None:
+        """ "Sudzha was the largest town held… By 12 March, it had been retaken": a sentence whose subject is
+        "it" / "the town" stands for the one place the previous sentence named."""
+        m = _PRONOUN_SUBJECT.match(sent.text)
+        places = {p.place_id for p in previous if p.place_id and self.gaz.places[p.place_id].in_theatre}
+        if m is None or len(places) != 1:
+            return None
+        start, end = sent.start + m.start("pron"), sent.start + m.end("pron")
+        return Mention(previous[0].article, start, end, m.group("pron"), (next(iter(places)),), next(iter(places)),
+                       reason=f"'{m.group('pron')}' = the place the previous sentence names")
 
     @staticmethod
     def _lead_date(sentences: list[Sentence], published: str | None) -> dates.Resolved | None:
@@ -402,6 +420,33 @@ class Extractor:
             side = t.group("side").lower()
             return _Role("contested" if side == "contested" else side, "control table row", t.group(0).strip(), ms)
         return None
+
+
+_PRONOUN_SUBJECT = re.compile(
+    r"^(?:(?:By|On|In|Since|Later|Then|However|But|Eventually)\b[^,]{0,40},\s*)?(?P<pron>[Ii]t|[Tt]he\s+(?:town|village|settlement|city))\s+"
+    r"(?:was|were|had|has|is|fell|came|remained|remains)\b")
+_OPEN_QUOTE = re.compile(r"^[“\"«]")
+_CLOSE_THEN_SPEAKER = re.compile(r"[”\"»]\s*[,—–-]?\s*(?P<rest>.*)$")
+
+
+def _quote_speakers(sentences: list[Sentence]) -> dict[int, Attribution]:
+    """A quotation that runs over several sentences is the speaker's who is named where it closes:
+    “… . … ,” the ministry said."""
+    out: dict[int, Attribution] = {}
+    for i, sent in enumerate(sentences):
+        if not _OPEN_QUOTE.match(sent.text) or re.search(r"[”»]", sent.text[1:]):
+            continue
+        for j in range(i + 1, min(i + 5, len(sentences))):
+            m = _CLOSE_THEN_SPEAKER.search(sentences[j].text)
+            if not m:
+                continue
+            found = [f for f in speakers(m.group("rest")) if f[2].startswith("speech verb")]
+            if found:
+                out[i] = Attribution(found[0][1], "", "speaker named where the quotation closes")
+                for k in range(i + 1, j):
+                    out[k] = out[i]
+            break
+    return out
 
 
 def _latest_full_date(text: str) -> str | None:

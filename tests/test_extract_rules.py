@@ -164,3 +164,16 @@ def test_runaway_sentences_are_cut_so_work_stays_linear():
     assert all(len(s.text) <= MAX_SENTENCE for s in parts)
     assert all(text[s.start:s.end] == s.text for s in parts)
     assert "".join(s.text for s in parts).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_quotation_over_several_sentences_belongs_to_who_is_named_where_it_closes():
+    claims, _ = run("“Our units have liberated Plekhovo. The enemy is retreating,” the Russian Defence Ministry said.")
+    assert claims == [("Plekhovo", "russia", "Russian Defense Ministry", "russia", "2025-03-08")]
+
+
+def test_it_as_subject_stands_for_the_place_of_the_previous_sentence():
+    claims, _ = run("Plekhovo was the last village held by Ukrainian troops in the area. "
+                    "By March 2, it had been retaken by Russian forces.")
+    assert ("Plekhovo", "russia", "Test Wire", "third_party", "2025-03-02") in claims
+    claims, _ = run("Plekhovo and Guyevo were shelled. It was retaken by Russian forces.")
+    assert claims == []  # two places named: "it" is not resolved
