@@ -24,10 +24,10 @@ TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "none": None}
 def records(db: sqlite3.Connection) -> list[dict]:
     out = []
     citations = all_citations(db)
-    for r in all_claims(db):
+    for n, r in enumerate(all_claims(db), start=1):
         cites = citations.get(r["id"], [])
         out.append({
-            "claim_id": r["id"], "article": r["article"], "settlement": r["settlement"], "settlement_id": r["place_id"],
+            "claim_id": n, "article": r["article"], "settlement": r["settlement"], "settlement_id": r["place_id"],
             "mention": r["mention"], "lat": r["lat"], "lon": r["lon"], "oblast": r["oblast"] or None,
             "raion": r["raion"] or None, "status": r["status"], "claimant": r["claimant"],
             "claimant_side": r["claimant_side"], "relayed_by": r["relayed_by"] or None, "date": r["date"],

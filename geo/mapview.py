@@ -48,6 +48,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import math
+import functools
 import re
 import unicodedata
 from pathlib import Path
@@ -98,6 +99,11 @@ _LOCAL_OK = re.compile(r"(?:\.\./)*(?:[A-Za-z0-9_%~-][A-Za-z0-9_.%~-]*/)*[A-Za-z
 
 
 def safe_url(url: Any) -> str | None:
+    return _safe_url(url) if isinstance(url, str) else None
+
+
+@functools.lru_cache(maxsize=65536)
+def _safe_url(url: str) -> str | None:
     """Only absolute http(s) URLs and plain relative file paths survive; javascript:, data:, whitespace tricks -> None."""
     if not isinstance(url, str):
         return None

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from . import store
 from .articles import Problem, read_article, scan
 from .extract import Extractor
 from .gazetteer import Gazetteer, load
@@ -221,7 +222,7 @@ def _state(db) -> dict[tuple[str, str], tuple[str, str]]:
     """(place name, side) → (status, date) of the latest dated grouped claim."""
     out: dict[tuple[str, str], tuple[str, str]] = {}
     for r in db.execute("SELECT p.name_en, c.claimant_side, c.status, c.date FROM claims c JOIN places p ON p.id = c.place_id "
-                        "WHERE c.date IS NOT NULL ORDER BY c.date, c.id"):
+                        f"WHERE c.date IS NOT NULL ORDER BY {store.CLAIM_ORDER}"):
         out[(r[0], r[1])] = (r[2], r[3])
     return out
 
@@ -239,7 +240,7 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
     store is updated in one transaction, the map written under a temporary name and moved into place; the
     transaction commits only once the map is complete, so a failed build leaves both as they were.
     """
-    from . import mapview, store
+    from . import mapview
     from .mapdata import map_data
 
     gaz = load(gazetteer_dir)
@@ -260,14 +261,20 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
             # Articles taken from the store by their file signature carry no text: read those again.
             todo = [a if a.text else replace(read_article(Path(a.path))[0] or a, signature=a.signature) for a in todo]
             todo = [a for a in todo if a.text]
-            store.remove_articles(db, changes.removed + [a.stem for a in todo if a.stem in stored])
+            gone = changes.removed + [a.stem for a in todo if a.stem in stored]
+            # Regroup only the claims these articles touch, unless most of the store is being re-read.
+            incremental = len(todo) + len(gone) < max(50, len(stored) // 4)
+            touched = store.claim_keys_of(db, gone) if incremental else None
+            store.remove_articles(db, gone)
             with _progress(len(todo), show_progress) as advance:
                 for article, (mentions, claims, places) in extract_many(todo, gaz, workers, advance):
                     store.add_article(db, article, mentions, claims, version)
+                    if touched is not None:
+                        touched |= {store.claim_key(c) for c in claims}
                     names = {pid: gaz.spellings_of(pid) or [fold_name(p.name_en)] for pid, p in places.items()}
                     store.upsert_places(db, places.values(), names)
             changes.read = [a.stem for a in todo]
-            store.regroup(db)
+            store.regroup(db, touched)
             after_keys, after_state = _claim_keys(db), _state(db)
             changes.new_claims = sorted(after_keys - before_keys, key=str)
             changes.dropped_claims = sorted(before_keys - after_keys, key=str)

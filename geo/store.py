@@ -50,6 +50,8 @@ CREATE TABLE IF NOT EXISTS citations (
   evidence TEXT NOT NULL, evidence_start INTEGER NOT NULL, PRIMARY KEY (claim_id, article)
 );
 CREATE INDEX IF NOT EXISTS claims_place ON claims(place_id, date);
+CREATE INDEX IF NOT EXISTS claims_key ON claims(place_id, status, claimant, date);
+CREATE INDEX IF NOT EXISTS article_claims_key ON article_claims(place_id, status, claimant, date);
 """
 CLAIM_COLUMNS = ("place_id", "mention", "status", "claimant", "claimant_side", "date", "date_precision", "evidence",
                  "evidence_start", "evidence_end", "mention_start", "mention_end", "cue", "rule", "relayed_by")
@@ -113,9 +115,11 @@ def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
 def remove_articles(db: sqlite3.Connection, stems: Iterable[str]) -> None:
     """Drop articles with their mentions and claims; the grouped claims are rebuilt by `regroup`."""
     stems = list(stems)
-    if stems:
-        db.execute("DELETE FROM citations")
-        db.execute("DELETE FROM claims")
+    # Grouped claims citing these articles go first (foreign keys); `regroup` rebuilds their groups.
+    ids = {r[0] for s in stems for r in db.execute("SELECT claim_id FROM citations WHERE article = ?", (s,))}
+    ids |= {r[0] for s in stems for r in db.execute("SELECT id FROM claims WHERE article = ?", (s,))}
+    db.executemany("DELETE FROM citations WHERE claim_id = ?", [(i,) for i in ids])
+    db.executemany("DELETE FROM claims WHERE id = ?", [(i,) for i in ids])
     db.executemany("DELETE FROM articles WHERE stem = ?", [(s,) for s in stems])
 
 
@@ -141,21 +145,63 @@ def article_claims(db: sqlite3.Connection) -> list[Claim]:
     return [Claim(article=r["article"], **{c: r[c] for c in CLAIM_COLUMNS}) for r in rows]
 
 
-def regroup(db: sqlite3.Connection) -> None:
-    """Recompute the grouped claims and their citations from the per-article claims; drop unused places."""
+def claim_keys_of(db: sqlite3.Connection, stems: Iterable[str]) -> set[tuple]:
+    """The grouping keys of the stored claims of these articles (before they are removed or re-read)."""
+    keys: set[tuple] = set()
+    for stem in stems:
+        for r in db.execute("SELECT article, place_id, status, claimant, date FROM article_claims WHERE article = ?", (stem,)):
+            keys.add(_row_key(r))
+    return keys
+
+
+def _row_key(r) -> tuple:
+    if r["date"] is None:
+        return (r["article"], r["place_id"], r["status"], r["claimant"], None)
+    return (r["place_id"], r["status"], r["claimant"], r["date"])
+
+
+def _insert_groups(db: sqlite3.Connection, groups: list[list[Claim]]) -> None:
+    for g in groups:
+        c = g[0]
+        cur = db.execute("INSERT INTO claims VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+            c.place_id, c.mention, c.status, c.claimant, c.claimant_side, c.date, c.date_precision, c.article,
+            c.evidence, c.evidence_start, c.evidence_end, c.mention_start, c.mention_end, c.cue, c.rule, c.relayed_by))
+        db.executemany("INSERT OR IGNORE INTO citations VALUES (?,?,?,?)",
+                       [(cur.lastrowid, o.article, o.evidence, o.evidence_start) for o in g])
+
+
+def _sorted_group(claims: list[Claim], published: dict[str, str]) -> list[Claim]:
+    # The earliest outlet's sentence stands for the claim; the others are its citations.
+    return sorted(claims, key=lambda c: (published.get(c.article, ""), c.article, c.evidence_start, c.mention_start))
+
+
+def regroup(db: sqlite3.Connection, touched: set[tuple] | None = None) -> None:
+    """Bring the grouped claims and their citations up to date with the per-article claims.
+
+    With `touched` (the grouping keys whose per-article claims changed), only those groups are rebuilt;
+    otherwise all of them. Claim ids carry no meaning: readers order claims by `CLAIM_ORDER`.
+    """
     published = {r[0]: r[1] or "" for r in db.execute("SELECT stem, published FROM articles")}
-    groups: dict[tuple, list[Claim]] = {}
-    for c in sorted(article_claims(db), key=lambda c: (published.get(c.article, ""), c.article, c.evidence_start, c.mention_start)):
-        groups.setdefault(claim_key(c), []).append(c)
-    ordered = sorted(groups.values(), key=lambda g: (g[0].date or "9999", g[0].place_id, g[0].article, g[0].mention_start))
-    db.execute("DELETE FROM citations")
-    db.execute("DELETE FROM claims")
-    db.executemany("INSERT INTO claims VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
-        (n, c.place_id, c.mention, c.status, c.claimant, c.claimant_side, c.date, c.date_precision, c.article,
-         c.evidence, c.evidence_start, c.evidence_end, c.mention_start, c.mention_end, c.cue, c.rule, c.relayed_by)
-        for n, c in ((n, g[0]) for n, g in enumerate(ordered, start=1))])
-    db.executemany("INSERT OR IGNORE INTO citations VALUES (?,?,?,?)", [
-        (n, o.article, o.evidence, o.evidence_start) for n, g in enumerate(ordered, start=1) for o in g])
+    if touched is None:
+        groups: dict[tuple, list[Claim]] = {}
+        for c in article_claims(db):
+            groups.setdefault(claim_key(c), []).append(c)
+        db.execute("DELETE FROM citations")
+        db.execute("DELETE FROM claims")
+        _insert_groups(db, [_sorted_group(g, published) for _, g in sorted(groups.items(), key=lambda kv: str(kv[0]))])
+    else:
+        for key in sorted(touched, key=str):
+            if key[-1] is None:
+                where, args = "article = ? AND place_id = ? AND status = ? AND claimant = ? AND date IS NULL", key[:4]
+            else:
+                where, args = "place_id = ? AND status = ? AND claimant = ? AND date = ?", key
+            old = [r[0] for r in db.execute(f"SELECT id FROM claims WHERE {where}", args)]
+            db.executemany("DELETE FROM citations WHERE claim_id = ?", [(i,) for i in old])
+            db.executemany("DELETE FROM claims WHERE id = ?", [(i,) for i in old])
+            rows = db.execute(f"SELECT * FROM article_claims WHERE {where}", args).fetchall()
+            if rows:
+                claims = [Claim(article=r["article"], **{c: r[c] for c in CLAIM_COLUMNS}) for r in rows]
+                _insert_groups(db, [_sorted_group(claims, published)])
     db.execute("DELETE FROM places WHERE id NOT IN (SELECT place_id FROM article_claims)")
     db.execute("DELETE FROM place_names WHERE place_id NOT IN (SELECT id FROM places)")
 
@@ -171,6 +217,8 @@ def connect(path: Path) -> sqlite3.Connection:
     return db
 
 
+# Readers order claims by content, never by id, so that an incremental build and a fresh one read alike.
+CLAIM_ORDER = "c.date IS NULL, c.date, c.place_id, c.article, c.mention_start, c.claimant, c.status"
 CLAIM_QUERY = """
 SELECT c.*, a.publisher, a.published, a.url, a.title, p.name_en AS settlement, p.lat, p.lon, p.oblast, p.raion,
        p.precision, p.precision_source, (SELECT COUNT(*) FROM citations ci WHERE ci.claim_id = c.id) AS citations
@@ -180,12 +228,12 @@ FROM claims c JOIN articles a ON a.stem = c.article JOIN places p ON p.id = c.pl
 
 def claims_for(db: sqlite3.Connection, place_ids: list[str]) -> list[sqlite3.Row]:
     marks = ",".join("?" * len(place_ids))
-    return db.execute(CLAIM_QUERY + f" WHERE c.place_id IN ({marks}) ORDER BY c.date IS NULL, c.date, c.id",
+    return db.execute(CLAIM_QUERY + f" WHERE c.place_id IN ({marks}) ORDER BY {CLAIM_ORDER}",
                       place_ids).fetchall()
 
 
 def all_claims(db: sqlite3.Connection) -> list[sqlite3.Row]:
-    return db.execute(CLAIM_QUERY + " ORDER BY c.id").fetchall()
+    return db.execute(CLAIM_QUERY + f" ORDER BY {CLAIM_ORDER}").fetchall()
 
 
 def citations_for(db: sqlite3.Connection, claim_id: int) -> list[sqlite3.Row]:

@@ -8,6 +8,7 @@ import sqlite3
 from click.testing import CliRunner
 
 from geo.cli import main
+from geo.store import CLAIM_ORDER
 
 from conftest import ROOT
 
@@ -64,8 +65,8 @@ def test_claims_gornal_shows_gerasimov(seeds_build):
 def test_committed_map_and_store_are_reproduced(seeds_build):
     """`geo build` reproduces maps/index.html byte for byte and the committed store's claims exactly."""
     assert (seeds_build / "index.html").read_bytes() == (ROOT / "maps" / "index.html").read_bytes()
-    q = ("SELECT place_id, mention, status, claimant, claimant_side, date, article, evidence, cue FROM claims "
-         "ORDER BY id")
+    q = ("SELECT place_id, mention, status, claimant, claimant_side, date, article, evidence, cue FROM claims c "
+         f"ORDER BY {CLAIM_ORDER}")
     fresh = sqlite3.connect(seeds_build / "claims.sqlite").execute(q).fetchall()
     committed = sqlite3.connect(ROOT / "maps" / "claims.sqlite").execute(q).fetchall()
     assert fresh == committed
