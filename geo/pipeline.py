@@ -254,6 +254,9 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
             version = f"{extractor_version()}+{gazetteer_version(gaz)}"
             before_keys, before_state = _claim_keys(db), _state(db)
             stored = store.stored_articles(db)
+            new_store = store.get_meta(db, "created_by") is None
+            if new_store:
+                store.set_meta(db, "created_by", "geo build")
             current = {a.stem: a for a in articles}
             changes = Changes()
             changes.removed = sorted(set(stored) - set(current))
@@ -293,7 +296,8 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
                 "settlements": db.execute("SELECT COUNT(DISTINCT place_id) FROM claims").fetchone()[0],
             }
             unlocated = [r[0] for r in db.execute("SELECT name_en FROM places WHERE precision = 'unlocated' ORDER BY name_en")]
-            db.execute("COMMIT")
+            # Nothing read or removed: leave the store file untouched (not even its change counter).
+            db.execute("COMMIT" if todo or changes.removed or new_store else "ROLLBACK")
             os.replace(map_tmp, map_path)
         except BaseException:
             if db.in_transaction:
