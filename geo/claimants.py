@@ -122,7 +122,7 @@ def speakers(sentence: str) -> list[tuple[int, Claimant, str]]:
                 re.search(r"\b(?:according\s+to|per|on|in)\s+(?:the\s+)?(?:\w+\s+){0,3}$", sentence[max(0, s - 40):s], re.I):
             out.append((s, c, "according to"))
     # "X and Y reported": both speak.
-    for i, (s, e, c) in enumerate(ents):
+    for s, e, c in ents:
         if any(o[1] is c for o in out):
             continue
         for s2, e2, c2 in ents:

@@ -29,7 +29,6 @@ class Extraction:
     mentions: list[Mention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     places: dict[str, Place] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
 
 
 @dataclass

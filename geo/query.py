@@ -65,8 +65,6 @@ def claims_for_name(name: str, db_path: Path) -> ClaimsResult:
         if not ids:
             return ClaimsResult(error=_unknown(db, name))
         rows = [dict(r) for r in claims_for(db, ids)]
-        for r in rows:
-            r["precision"] = r.get("precision")
         if not rows:
             return ClaimsResult(error=f"no claims about '{name}' in {db_path}")
         return ClaimsResult(rows=rows)

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 
-import pytest
 from shapely.geometry import Point, shape
 
 from geo.gazetteer import load

@@ -5,7 +5,6 @@ import json
 import os
 import sqlite3
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
