@@ -146,12 +146,13 @@ def _default_agent(cue: Cue, claimant_side: str, country: str) -> str | None:
     return None
 
 
-def _status(cue: Cue, side: str | None) -> str | None:
-    if cue.kind == "contested":
+def _status(kind: str, side: str | None) -> str | None:
+    """The status a cue of this kind claims, given the side that acts."""
+    if kind == "contested":
         return "contested"
     if side is None:
         return None
-    if cue.kind in ("lose", "lose_patient"):
+    if kind in ("lose", "lose_patient"):
         return OTHER[side]
     return side
 
@@ -322,7 +323,7 @@ class Extractor:
             side, role = _acting_side(s_text, cs, ce, attr.claimant.side, cue.kind)
             if side is None:
                 side, role = _default_agent(cue, attr.claimant.side, "RU"), "default"
-            status = _status(cue, side)
+            status = _status(cue.kind, side)
             if status:
                 return _Role(status, f"{cue.kind} cue of the previous sentence's count, actor: {role}", s_text[cs:ce], 0, attr)
         return None
@@ -357,7 +358,7 @@ class Extractor:
             side, role = _acting_side(s_text, cs, ce, attr.claimant.side, kind)
             if side is None and kind in ("capture", "hold"):
                 side, role = _default_agent(cue, attr.claimant.side, country), "default"
-            status = _status(Cue(cue.id, kind, cue.rx), side)
+            status = _status(kind, side)
         if status is None:
             return None
         return _Role(status, f"{cue.kind} cue, actor: {role}", s_text[cs:ce], cs)
