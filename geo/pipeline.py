@@ -248,11 +248,11 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
         db = store.open_for_update(store_path)
         map_tmp = map_path.with_name(f".{map_path.name}.{os.getpid()}.tmp")
         try:
-            articles, problems = read_articles(articles_dir, store.known_files(db))
+            known, stored = store.stored_articles(db)
+            articles, problems = read_articles(articles_dir, known)
             problems += [Problem("gazetteer", w, fatal=False) for w in gaz.warnings]
             version = f"{extractor_version()}+{gazetteer_version(gaz)}"
             before_keys, before_state = _claim_keys(db), _state(db)
-            stored = store.stored_articles(db)
             new_store = store.get_meta(db, "created_by") is None
             if new_store:
                 store.set_meta(db, "created_by", "geo build")

@@ -89,18 +89,18 @@ def open_for_update(path: Path) -> sqlite3.Connection:
     return db
 
 
-def stored_articles(db: sqlite3.Connection) -> dict[str, tuple[str, str]]:
-    """stem → (content hash, extractor version) of the articles already read."""
-    return {r["stem"]: (r["content_hash"], r["extractor_version"]) for r in db.execute("SELECT * FROM articles")}
-
-
-def known_files(db: sqlite3.Connection) -> dict[str, Article]:
-    """Stored articles by path, with the file signature they were read with (their text is not needed)."""
-    return {r["path"]: Article(stem=r["stem"], path=r["path"], text="", publisher=r["publisher"], published=r["published"],
-                               url=r["url"], title=r["title"], content_hash=r["content_hash"],
-                               published_source=r["published_source"] or "meta",
-                               signature=(r["size"] or 0, r["mtime_ns"] or 0, r["meta_mtime_ns"] or 0))
-            for r in db.execute("SELECT * FROM articles")}
+def stored_articles(db: sqlite3.Connection) -> tuple[dict[str, Article], dict[str, tuple[str, str]]]:
+    """The articles already read, in one pass: by path, with the file signature they were read with (their
+    text is not needed), and stem → (content hash, extractor version)."""
+    by_path: dict[str, Article] = {}
+    versions: dict[str, tuple[str, str]] = {}
+    for r in db.execute("SELECT * FROM articles"):
+        by_path[r["path"]] = Article(
+            stem=r["stem"], path=r["path"], text="", publisher=r["publisher"], published=r["published"], url=r["url"],
+            title=r["title"], content_hash=r["content_hash"], published_source=r["published_source"] or "meta",
+            signature=(r["size"] or 0, r["mtime_ns"] or 0, r["meta_mtime_ns"] or 0))
+        versions[r["stem"]] = (r["content_hash"], r["extractor_version"])
+    return by_path, versions
 
 
 def get_meta(db: sqlite3.Connection, key: str) -> str | None:
