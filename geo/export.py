@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 import json
 import sqlite3
 from pathlib import Path
@@ -87,6 +88,7 @@ def to_gpkg(recs: list[dict], path) -> None:
     for iv in ivs:
         if iv.end is None:
             latest.setdefault(iv.place_id, {})[iv.side] = (iv.status, iv.start)
+    per_place = Counter(r["settlement_id"] for r in recs)
     places: dict[str, dict] = {}
     for r in recs:
         if r["lat"] is None:
@@ -97,7 +99,7 @@ def to_gpkg(recs: list[dict], path) -> None:
             "geo_precision": r["geo_precision"], "location_precision": r["location_precision"],
             **{f"{side}_status": state.get(side, (None, None))[0] for side in ("russia", "ukraine", "third_party")},
             **{f"{side}_since": state.get(side, (None, None))[1] for side in ("russia", "ukraine", "third_party")},
-            "claims": sum(1 for x in recs if x["settlement_id"] == r["settlement_id"]),
+            "claims": per_place[r["settlement_id"]],
             "geometry": Point(r["lon"], r["lat"]),
         }
     rows = [places[k] for k in sorted(places)]

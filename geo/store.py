@@ -57,11 +57,16 @@ CLAIM_COLUMNS = ("place_id", "mention", "status", "claimant", "claimant_side", "
                  "evidence_start", "evidence_end", "mention_start", "mention_end", "cue", "rule", "relayed_by")
 
 
+def _group_key(article: str, place_id: str, status: str, claimant: str, date: str | None) -> tuple:
+    """Claims that are one claim repeated by several outlets (wire copies): same place, status, claimant, day.
+    An undated claim is never merged across articles."""
+    if date is None:
+        return (article, place_id, status, claimant, None)
+    return (place_id, status, claimant, date)
+
+
 def claim_key(c: Claim) -> tuple:
-    """Claims that are one claim repeated by several outlets (wire copies): same place, status, claimant, day."""
-    if c.date is None:
-        return (c.article, c.place_id, c.status, c.claimant, None)
-    return (c.place_id, c.status, c.claimant, c.date)
+    return _group_key(c.article, c.place_id, c.status, c.claimant, c.date)
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -150,14 +155,8 @@ def claim_keys_of(db: sqlite3.Connection, stems: Iterable[str]) -> set[tuple]:
     keys: set[tuple] = set()
     for stem in stems:
         for r in db.execute("SELECT article, place_id, status, claimant, date FROM article_claims WHERE article = ?", (stem,)):
-            keys.add(_row_key(r))
+            keys.add(_group_key(*r))
     return keys
-
-
-def _row_key(r) -> tuple:
-    if r["date"] is None:
-        return (r["article"], r["place_id"], r["status"], r["claimant"], None)
-    return (r["place_id"], r["status"], r["claimant"], r["date"])
 
 
 def _insert_groups(db: sqlite3.Connection, groups: list[list[Claim]]) -> None:
