@@ -27,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from geopy.distance import distance as geo_distance  # noqa: E402
+import shapely
 from shapely.geometry import Point, shape  # noqa: E402
 from shapely.prepared import prep  # noqa: E402
 
@@ -93,6 +94,11 @@ class Polygons:
         return round(rp.y, 5), round(rp.x, 5)
 
 
+def post_office(row_id: str, name: str) -> bool:
+    """GeoNames postal rows such as "Курск 3" or "Льгов 1" name numbered post offices of a town, not settlements."""
+    return row_id.startswith("pc:") and re.search(r"\s\d+$", name) is not None
+
+
 def read_csv(path: Path) -> list[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as fh:
         return [{k: (v or "").strip() for k, v in row.items() if k is not None} for row in csv.DictReader(fh)]
@@ -139,6 +145,10 @@ class Builder:
     # -- inputs ---------------------------------------------------------------------------------
     def load_base(self) -> None:
         for r in read_csv(HERE / "inputs" / "settlements.csv"):
+            if post_office(r["id"], r["name_ru"]):
+                continue
+            if self.same_town(r):
+                continue
             precision, psrc = "point", r["coord_source"]
             if r["notes"].startswith("APPROXIMATE"):
                 precision, psrc = "approximate", "coordinate of a landmark inside the village (" + r["coord_source"] + ")"
@@ -159,6 +169,34 @@ class Builder:
                 "checked": r["checked"], "notes": r["notes"],
             })
 
+    def same_town(self, r: dict[str, str]) -> bool:
+        """GeoNames sometimes holds one town twice (Lgov: two points 6 km apart under one raion). Keep the
+        first row and note the other point rather than draw the town twice."""
+        k = self.key(r["oblast"], r["raion"], r["name_ru"] or r["name_en"])
+        first = self.rows.get(self.by_key.get(k, ""))
+        if first is None or not (r["name_ru"] and first["lat"] and r["lat"]):
+            return False
+        km = geo_distance((float(first["lat"]), float(first["lon"])), (float(r["lat"]), float(r["lon"]))).km
+        if km > 10:
+            return False
+        first["alt_names"] = "|".join(dict.fromkeys(filter(None, first["alt_names"].split("|") + r["alt_names"].split("|"))))
+        first["notes"] = (first["notes"] + f"; {r['id']} places the same town {km:.1f} km away").strip("; ")
+        self.log.append(f"merged {r['id']} into {first['id']}: same name, {km:.1f} km apart")
+        return True
+
+    def nearby_same_name(self, oblast: str, name_ru: str, coord: tuple[float, float] | None) -> dict[str, str] | None:
+        """A row of another raion label with the same name within 10 km (e.g. a town filed under its own
+        urban okrug by one source and under the surrounding raion by another) is the same place."""
+        if coord is None or not name_ru:
+            return None
+        folded = fold_name(cleaned(name_ru))
+        for (ob, _raion, name), ident in self.by_key.items():
+            row = self.rows[ident]
+            if ob == oblast and name == folded and row["lat"] and row["precision"] == "point":
+                if geo_distance((float(row["lat"]), float(row["lon"])), coord).km <= 10:
+                    return row
+        return None
+
     def merge_sourced(self, r: dict[str, str], source: str, ref: str) -> None:
         """Merge one row read from a Wikipedia-type source (additions/ or curated/)."""
         raion = norm_raion(r.get("raion", ""), r.get("oblast", ""))
@@ -172,6 +210,8 @@ class Builder:
         k = self.key(oblast, raion, name_ru or r["name_en"])
         existing = self.rows.get(self.by_key.get(k, ""))
         coord = parse_coord(r)
+        if existing is None:
+            existing = self.nearby_same_name(oblast, name_ru, coord)
         alt = "|".join(a for a in re.split(r"[|;/]", r.get("alt_names", "")) if a.strip())
         if coord is not None:
             ok, checked = self.poly.check(oblast, raion, *coord)
@@ -259,6 +299,8 @@ class Builder:
         """Postal accuracy-1/3 rows: real settlements whose coordinate is a placeholder."""
         for r in read_csv(HERE / "inputs" / "postal_low_accuracy_dropped.csv"):
             oblast = OBLAST_FROM_SHORT.get(r["oblast"], r["oblast"])
+            if post_office(r["id"], r["name"]):
+                continue
             if oblast == "Sumy Oblast":
                 continue  # Sumy rows carry a pre-2020 raion that has no polygon here; the base already covers Sumy
             k = self.key(oblast, r["raion"], r["name"])
@@ -321,18 +363,21 @@ def write_area_files(poly: Polygons) -> None:
     (HERE / "area_points.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def simplified(items, tolerance: float, props) -> dict:
+        # Simplified together as one coverage, so an edge two polygons share stays one line on the map
+        # (simplified one by one, the Kursk-Sumy border showed as two parallel lines).
+        items = sorted(items)
+        geoms = shapely.coverage_simplify([geom for _, geom in items], tolerance)
         feats = []
-        for key, geom in sorted(items):
-            g = geom.simplify(tolerance, preserve_topology=True)
+        for (key, _), g in zip(items, geoms):
             gj = json.loads(json.dumps(g.__geo_interface__, default=list))
             gj["coordinates"] = _round(gj["coordinates"])
             feats.append({"type": "Feature", "properties": props(key), "geometry": gj})
         return {"type": "FeatureCollection", "features": feats}
 
     layers = {
-        "oblasts": simplified(poly.oblast.items(), 0.01, lambda k: {"name": k}),
+        "oblasts": simplified(poly.oblast.items(), 0.025, lambda k: {"name": k}),
         "raions": simplified(((k, v) for k, v in poly.raion.items() if k[0] in ("Kursk Oblast", "Belgorod Oblast")),
-                             0.005, lambda k: {"name": k[1], "oblast": k[0]}),
+                             0.01, lambda k: {"name": k[1], "oblast": k[0]}),
     }
     (HERE / "base_layers.json").write_text(json.dumps(layers, separators=(",", ":"), sort_keys=True), encoding="utf-8")
 
