@@ -8,9 +8,18 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .gazetteer import Gazetteer
-from .store import all_claims
+from .store import CLAIM_ORDER
 
 STALE_DAYS = 30  # a side's status not re-asserted for this many days is drawn faded
+
+
+# The columns the page shows, with each claim's citation count, in the readers' claim order.
+MAP_CLAIMS = f"""
+SELECT c.place_id, c.date, c.status, c.claimant_side, c.claimant, a.publisher, c.article, a.url, a.path, c.evidence,
+       c.mention_start - c.evidence_start, c.mention_end - c.mention_start,
+       (SELECT COUNT(*) FROM citations ci WHERE ci.claim_id = c.id), c.cue
+FROM claims c JOIN articles a ON a.stem = c.article
+ORDER BY {CLAIM_ORDER}"""
 
 
 def precision_note(row) -> str:
@@ -33,8 +42,6 @@ def article_link(url: str | None, path: str, map_dir: Path) -> str | None:
 
 def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[dict, dict]:
     """The page data from an open store connection (a build reads its own uncommitted state)."""
-    rows = all_claims(db)
-    paths = {r[0]: r[1] for r in db.execute("SELECT stem, path FROM articles")}
     places = db.execute("SELECT * FROM places ORDER BY id").fetchall()
     index: dict[str, int] = {}
     out_places = []
@@ -52,20 +59,24 @@ def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[dic
             "oblast": p["oblast"] or "", "raion": p["raion"] or "", "spellings": spellings[:40],
         })
     claims = []
-    for r in rows:
-        start = r["mention_start"] - r["evidence_start"]
+    links: dict[tuple, str | None] = {}
+    cur = db.cursor()
+    cur.row_factory = None  # plain tuples: this is the one query that reads every claim
+    for (place_id, date, status, side, claimant, publisher, article, url, path, evidence, start, length,
+         citations, cue) in cur.execute(MAP_CLAIMS):
+        link = links.get((url, path), False)
+        if link is False:
+            link = links[(url, path)] = article_link(url, path, map_dir)
         claims.append({
-            "place": index.get(r["place_id"]), "date": r["date"], "status": r["status"], "side": r["claimant_side"],
-            "claimant": r["claimant"], "publisher": r["publisher"] or "", "article": r["article"],
-            "url": article_link(r["url"], paths.get(r["article"], ""), map_dir),
-            "evidence": r["evidence"], "hl": [start, start + (r["mention_end"] - r["mention_start"])],
-            "citations": r["citations"], "cue": r["cue"],
+            "place": index.get(place_id), "date": date, "status": status, "side": side,
+            "claimant": claimant, "publisher": publisher or "", "article": article, "url": link,
+            "evidence": evidence, "hl": [start, start + length], "citations": citations, "cue": cue,
         })
-        if r["place_id"] in unlocated:
-            unlocated[r["place_id"]]["claims"].append(len(claims) - 1)
-    dated = sorted(c["date"] for c in claims if c["date"])
+        if place_id in unlocated:
+            unlocated[place_id]["claims"].append(len(claims) - 1)
+    dated = {c["date"] for c in claims if c["date"]}
     data = {
-        "first": dated[0] if dated else None, "last": dated[-1] if dated else None, "stale_days": STALE_DAYS,
+        "first": min(dated) if dated else None, "last": max(dated) if dated else None, "stale_days": STALE_DAYS,
         "places": out_places, "claims": claims,
         "unlocated": sorted(unlocated.values(), key=lambda u: u["name"]),
     }

@@ -54,9 +54,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-import folium
-
-from geo import map_controls as mc
+import hashlib
+import os
+from importlib import metadata
 
 SIDES = ("russia", "ukraine", "third_party")
 STATUSES = ("russia", "ukraine", "contested")
@@ -85,10 +85,14 @@ def normalise_spelling(text: str) -> str:
 
 
 def _day(value: Any) -> _dt.date | None:
-    if not isinstance(value, str):
-        return None
+    return _parse_day(value) if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_day(value: str) -> _dt.date | None:
+    value = value.strip()
     try:
-        return _dt.date.fromisoformat(value.strip()[:10]) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()) else None
+        return _dt.date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
     except ValueError:
         return None
 
@@ -144,6 +148,8 @@ def _hl(evidence: str, hl: Any) -> list[int] | None:
         return None
     if not (0 <= a < b <= len(evidence)):
         return None
+    if evidence.isascii():
+        return [a, b]
     return [_utf16_offset(evidence, a), _utf16_offset(evidence, b)]
 
 
@@ -206,11 +212,11 @@ def build_payload(data: dict, base_layers: dict | None = None) -> dict:
     claims_in = list(data.get("claims") or [])
     first = _day(data.get("first"))
     last = _day(data.get("last"))
-    dated = sorted(d for d in (_day(c.get("date")) for c in claims_in) if d is not None)
+    dated = {d for d in map(_day, {c.get("date") for c in claims_in if type(c.get("date")) is str}) if d is not None}
     if first is None:
-        first = dated[0] if dated else _dt.date(1970, 1, 1)
+        first = min(dated) if dated else _dt.date(1970, 1, 1)
     if last is None or last < first:
-        last = max(first, dated[-1]) if dated else first
+        last = max(first, max(dated)) if dated else first
     n_days = (last - first).days + 1
     stale = int(data.get("stale_days") or 30)
 
@@ -239,21 +245,25 @@ def build_payload(data: dict, base_layers: dict | None = None) -> dict:
         ])
 
     # normalise every claim once, then order them by (place, day, input order)
+    n_places = len(P)
     norm = []
     for ci, c in enumerate(claims_in):
         place = c.get("place")
-        if not (isinstance(place, int) and not isinstance(place, bool) and 0 <= place < len(P)):
+        if type(place) is not int or not 0 <= place < n_places:
             place = None
         d = _day(c.get("date"))
         norm.append((ci, place, (d - first).days if d is not None else None))
     order = sorted(norm, key=_sort_key)
-    new_index = {orig: k for k, (orig, _, _) in enumerate(order)}
 
+    status_of = {st: i for i, st in enumerate(STATUSES)}
+    side_of = {sd: i for i, sd in enumerate(SIDES)}
+    third = side_of["third_party"]
     counts = [0] * len(P)
-    article_at: dict[tuple[str, str | None], int] = {}
+    article_at: dict[tuple[str, Any], int] = {}
     articles: list[list] = []
     evid_at: dict[str, int] = {}
     cols: dict[str, list] = {k: [] for k in "dxwbaehrq"}
+    col_d, col_x, col_w, col_b, col_a, col_e, col_h, col_r, col_q = (cols[k] for k in "dxwbaehrq")
     prev_place, prev_day = -2, 0
     for k, (orig, place, day) in enumerate(order):
         c = claims_in[orig]
@@ -263,43 +273,47 @@ def build_payload(data: dict, base_layers: dict | None = None) -> dict:
         if place is not None:
             counts[place] += 1
         if day is None:
-            cols["d"].append(-1)
+            col_d.append(-1)
+        elif place is None:
+            col_d.append(day)
         else:
-            cols["d"].append(day - prev_day if place is not None else day)
-            if place is not None:
-                prev_day = day
-        status = STATUSES.index(c["status"]) if c.get("status") in STATUSES else CONTESTED
-        side = SIDES.index(c["side"]) if c.get("side") in SIDES else SIDES.index("third_party")
-        cols["x"].append(status * 3 + side)
-        cols["w"].append(S(c.get("claimant")))
-        cols["b"].append(S(c.get("publisher")))
-        art, url = _str(c.get("article")), safe_url(c.get("url"))
-        ai = article_at.setdefault((art, url), len(articles))
-        if ai == len(articles):
+            col_d.append(day - prev_day)
+            prev_day = day
+        col_x.append(status_of.get(c.get("status"), CONTESTED) * 3 + side_of.get(c.get("side"), third))
+        col_w.append(S(c.get("claimant")))
+        col_b.append(S(c.get("publisher")))
+        url = c.get("url")
+        art_url = (_str(c.get("article")), url if isinstance(url, str) else None)
+        ai = article_at.get(art_url)
+        if ai is None:
             # the URL's scheme://host goes to the string table (outlets repeat it); "" = no URL
-            host, rest = _split_url(url)
-            articles.append([art, S(host), rest])
-        cols["a"].append(ai)
+            ai = article_at[art_url] = len(articles)
+            host, rest = _split_url(safe_url(art_url[1]))
+            articles.append([art_url[0], S(host), rest])
+        col_a.append(ai)
         evidence = _str(c.get("evidence"))
         j = evid_at.setdefault(evidence, k)
-        cols["e"].append(evidence if j == k else j)
+        col_e.append(evidence if j == k else j)
         hl = _hl(evidence, c.get("hl"))
-        cols["h"] += [hl[0], hl[1] - hl[0]] if hl else [-1, 0]
-        try:
-            citations = max(0, int(c.get("citations") or 0))
-        except (TypeError, ValueError):
-            citations = 0
-        cols["r"].append(citations)
-        cols["q"].append(S(c.get("cue")))
+        col_h.extend((hl[0], hl[1] - hl[0]) if hl else (-1, 0))
+        citations = c.get("citations")
+        if type(citations) is not int:
+            try:
+                citations = int(citations or 0)
+            except (TypeError, ValueError):
+                citations = 0
+        col_r.append(max(0, citations))
+        col_q.append(S(c.get("cue")))
 
     # place strings go in after the claims' so the per-claim indexes stay short
     for row in P:
         row[6:9] = [S(row[6]), S(row[7]), S(row[8])]
 
     U = []
+    new_index = {orig: k for k, (orig, _, _) in enumerate(order)} if data.get("unlocated") else {}
     for u in data.get("unlocated") or []:
         idx = sorted({new_index[i] for i in (u.get("claims") or [])
-                      if isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(claims_in)})
+                      if type(i) is int and i in new_index})
         U.append([_str(u.get("name")), idx])
 
     base_layers = base_layers or {}
@@ -322,21 +336,29 @@ def payload_json(payload: dict) -> str:
 
 
 # ---------------------------------------------------------------- page
-def build_figure(data: dict, base_layers: dict | None = None) -> folium.Figure:
-    payload = build_payload(data, base_layers)
+PAYLOAD_SLOT = "@@gc-payload-json@@"  # where the data goes in the rendered page shell
+SHELL_SOURCES = [Path(__file__), Path(__file__).with_name("map_controls.py")]
+
+
+def build_figure(payload_text: str, stale_days: int):
+    """The folium page: the map, the inlined assets, and one MacroElement per control."""
+    from geo import map_controls as mc  # folium is imported only when a page shell is rendered
+
+    import folium
+
     fig = folium.Figure(title="Reported control: dated, sourced claims")
     fig._id = "gc_figure"
     m = mc.OfflineMap(location=[49.0, 33.0], zoom_start=6, control_scale=True, prefer_canvas=False)
     m.add_to(fig)
     mc.InlineAssets().add_to(m)
-    app = mc.ClaimsApp(payload_json(payload)).add_to(m)
+    app = mc.ClaimsApp(payload_text).add_to(m)
     for ctl in (
         mc.TimeSlider(app),
         mc.Counts(app),
         mc.SearchBox(app),
         mc.SideToggles(app),
         mc.UnlocatedPanel(app),
-        mc.Legend(app, stale_days=payload["stale"]),
+        mc.Legend(app, stale_days=stale_days),
         mc.LedgerPanel(app),
         mc.Boot(app),
     ):
@@ -344,12 +366,52 @@ def build_figure(data: dict, base_layers: dict | None = None) -> folium.Figure:
     return fig
 
 
-def render_html(data: dict, base_layers: dict | None = None) -> str:
-    return build_figure(data, base_layers).render()
+def shell_key(stale_days: int) -> str:
+    """Changes whenever anything that shapes the page around its data changes."""
+    here = Path(__file__).parent
+    h = hashlib.sha256(f"{stale_days}|{metadata.version('folium')}|{metadata.version('branca')}".encode())
+    for path in SHELL_SOURCES + sorted((here / "templates").rglob("*")) + sorted((here / "vendor").rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
 
 
-def render_map(data: dict, out_path: Path, base_layers: dict) -> None:
+def page_shell(stale_days: int, cache_dir: Path | None = None) -> str:
+    """The page with PAYLOAD_SLOT where the data goes. Rendering it costs a folium import and a Jinja pass
+    (about a second), so it is kept in ``cache_dir`` under its `shell_key` and reused; the page is the
+    same bytes either way."""
+    path = None
+    if cache_dir is not None:
+        path = Path(cache_dir) / f"page-shell-{shell_key(stale_days)}.html"
+        try:
+            shell = path.read_text(encoding="utf-8")
+            if shell.count(PAYLOAD_SLOT) == 1:
+                return shell
+        except (OSError, UnicodeDecodeError):
+            pass
+    shell = build_figure(PAYLOAD_SLOT, stale_days).render()
+    assert shell.count(PAYLOAD_SLOT) == 1
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            for old in path.parent.glob("page-shell-*.html"):
+                old.unlink(missing_ok=True)
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+            tmp.write_text(shell, encoding="utf-8")
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+    return shell
+
+
+def render_html(data: dict, base_layers: dict | None = None, cache_dir: Path | None = None) -> str:
+    payload = build_payload(data, base_layers)
+    before, after = page_shell(payload["stale"], cache_dir).split(PAYLOAD_SLOT)
+    return before + payload_json(payload) + after
+
+
+def render_map(data: dict, out_path: Path, base_layers: dict, cache_dir: Path | None = None) -> None:
     """Write the self-contained map page for ``data`` to ``out_path``."""
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_bytes(render_html(data, base_layers).encode("utf-8"))
+    out_path.write_bytes(render_html(data, base_layers, cache_dir).encode("utf-8"))

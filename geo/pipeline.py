@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import fcntl
 import hashlib
+import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -79,11 +80,13 @@ def read_articles(folder: Path, known: dict[str, Article] | None = None) -> tupl
     known = known or {}
     for path in files:
         try:
-            st = path.stat()
-            meta = path.with_name(path.name[: -len(path.suffix)] + ".meta.json")
-            meta_sig = meta.stat().st_mtime_ns if meta.exists() else 0
+            st = os.stat(path)
         except OSError:
-            st, meta_sig = None, 0
+            st = None
+        try:
+            meta_sig = os.stat(f"{str(path)[: -len(path.suffix)]}.meta.json").st_mtime_ns
+        except OSError:
+            meta_sig = 0
         stored = known.get(str(path))
         if st is not None and stored is not None and stored.signature == (st.st_size, st.st_mtime_ns, meta_sig):
             article, probs = stored, []
@@ -217,18 +220,21 @@ def gazetteer_version(gaz: Gazetteer) -> str:
     return _fingerprint([d / "settlements.csv", d / "spellings.tsv", d / "local.csv", d / "area_points.csv"])
 
 
-def _state(db) -> dict[tuple[str, str], tuple[str, str]]:
-    """(place name, side) → (status, date) of the latest dated grouped claim."""
-    out: dict[tuple[str, str], tuple[str, str]] = {}
-    for r in db.execute("SELECT p.name_en, c.claimant_side, c.status, c.date FROM claims c JOIN places p ON p.id = c.place_id "
-                        f"WHERE c.date IS NOT NULL ORDER BY {store.CLAIM_ORDER}"):
-        out[(r[0], r[1])] = (r[2], r[3])
-    return out
-
-
-def _claim_keys(db) -> set[tuple]:
-    return {tuple(r) for r in db.execute("SELECT c.date, p.name_en, c.status, c.claimant FROM claims c "
-                                         "JOIN places p ON p.id = c.place_id")}
+def _snapshot(db, place_ids: set[str] | None = None) -> tuple[set[tuple], dict[tuple[str, str], tuple[str, str]]]:
+    """The grouped claims' keys (date, place, status, claimant) and each (place, side)'s latest dated
+    (status, date), for the given places or for all. The change report compares two snapshots."""
+    where, args = "", ()
+    if place_ids is not None:
+        where, args = "WHERE c.place_id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(place_ids)),)
+    keys: set[tuple] = set()
+    state: dict[tuple[str, str], tuple[str, str]] = {}
+    for date, name, status, claimant, side in db.execute(
+            "SELECT c.date, p.name_en, c.status, c.claimant, c.claimant_side FROM claims c "
+            f"JOIN places p ON p.id = c.place_id {where} ORDER BY {store.CLAIM_ORDER}", args):
+        keys.add((date, name, status, claimant))
+        if date is not None:
+            state[(name, side)] = (status, date)
+    return keys, state
 
 
 def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, wait: bool = True,
@@ -252,7 +258,6 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
             articles, problems = read_articles(articles_dir, known)
             problems += [Problem("gazetteer", w, fatal=False) for w in gaz.warnings]
             version = f"{extractor_version()}+{gazetteer_version(gaz)}"
-            before_keys, before_state = _claim_keys(db), _state(db)
             new_store = store.get_meta(db, "created_by") is None
             if new_store:
                 store.set_meta(db, "created_by", "geo build")
@@ -267,6 +272,10 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
             # Regroup only the claims these articles touch, unless most of the store is being re-read.
             incremental = len(todo) + len(gone) < max(50, len(stored) // 4)
             touched = store.claim_keys_of(db, gone) if incremental else None
+            # The change report compares the grouped claims before and after, of the touched places only
+            # when the build is incremental (grouped claims change only in remove_articles and regroup).
+            seen = {store.key_place(k) for k in touched} if touched is not None else None
+            before_keys, before_state = _snapshot(db, seen)
             store.remove_articles(db, gone)
             with _progress(len(todo), show_progress) as advance:
                 for article, (mentions, claims, places) in extract_many(todo, gaz, workers, advance):
@@ -276,8 +285,14 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
                     names = {pid: gaz.spellings_of(pid) or [fold_name(p.name_en)] for pid, p in places.items()}
                     store.upsert_places(db, places.values(), names)
             changes.read = [a.stem for a in todo]
+            if touched is not None:
+                more = {store.key_place(k) for k in touched} - seen
+                keys, state = _snapshot(db, more)
+                before_keys |= keys
+                before_state.update(state)
+                seen |= more
             store.regroup(db, touched)
-            after_keys, after_state = _claim_keys(db), _state(db)
+            after_keys, after_state = _snapshot(db, seen)
             changes.new_claims = sorted(after_keys - before_keys, key=str)
             changes.dropped_claims = sorted(before_keys - after_keys, key=str)
             for key in sorted(set(before_state) | set(after_state)):
@@ -287,7 +302,7 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
                         f"{key[0]} ({key[1]} claims): {old[0] if old else 'none'} → {new[0] if new else 'none'}"
                         + (f" as of {new[1]}" if new else ""))
             data, layers = map_data(db, gaz, out_dir)
-            mapview.render_map(data, map_tmp, layers)
+            mapview.render_map(data, map_tmp, layers, cache_dir=out_dir / ".cache")
             counts = {
                 "articles": db.execute("SELECT COUNT(*) FROM articles").fetchone()[0],
                 "mentions": db.execute("SELECT COUNT(*) FROM mentions").fetchone()[0],

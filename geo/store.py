@@ -65,6 +65,11 @@ def _group_key(article: str, place_id: str, status: str, claimant: str, date: st
     return (place_id, status, claimant, date)
 
 
+def key_place(key: tuple) -> str:
+    """The place id of a grouping key."""
+    return key[1] if key[-1] is None else key[0]
+
+
 def claim_key(c: Claim) -> tuple:
     return _group_key(c.article, c.place_id, c.status, c.claimant, c.date)
 
