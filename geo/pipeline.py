@@ -285,6 +285,7 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
                     names = {pid: gaz.spellings_of(pid) or [fold_name(p.name_en)] for pid, p in places.items()}
                     store.upsert_places(db, places.values(), names)
             changes.read = [a.stem for a in todo]
+            del articles, current, todo  # the texts are no longer needed; the map below can be large
             if touched is not None:
                 more = {store.key_place(k) for k in touched} - seen
                 keys, state = _snapshot(db, more)
@@ -311,7 +312,7 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
             }
             unlocated = [r[0] for r in db.execute("SELECT name_en FROM places WHERE precision = 'unlocated' ORDER BY name_en")]
             # Nothing read or removed: leave the store file untouched (not even its change counter).
-            db.execute("COMMIT" if todo or changes.removed or new_store else "ROLLBACK")
+            db.execute("COMMIT" if changes.read or changes.removed or new_store else "ROLLBACK")
             os.replace(map_tmp, map_path)
         except BaseException:
             if db.in_transaction:

@@ -150,11 +150,6 @@ def upsert_places(db: sqlite3.Connection, places: Iterable[Place], names: dict[s
     db.executemany("INSERT OR IGNORE INTO place_names VALUES (?,?)", [(n, pid) for pid, ns in names.items() for n in ns])
 
 
-def article_claims(db: sqlite3.Connection) -> list[Claim]:
-    rows = db.execute("SELECT * FROM article_claims ORDER BY article, seq").fetchall()
-    return [Claim(article=r["article"], **{c: r[c] for c in CLAIM_COLUMNS}) for r in rows]
-
-
 def claim_keys_of(db: sqlite3.Connection, stems: Iterable[str]) -> set[tuple]:
     """The grouping keys of the stored claims of these articles (before they are removed or re-read)."""
     keys: set[tuple] = set()
@@ -187,12 +182,26 @@ def regroup(db: sqlite3.Connection, touched: set[tuple] | None = None) -> None:
     """
     published = {r[0]: r[1] or "" for r in db.execute("SELECT stem, published FROM articles")}
     if touched is None:
-        groups: dict[tuple, list[Claim]] = {}
-        for c in article_claims(db):
-            groups.setdefault(claim_key(c), []).append(c)
         db.execute("DELETE FROM citations")
         db.execute("DELETE FROM claims")
-        _insert_groups(db, [_sorted_group(g, published) for _, g in sorted(groups.items(), key=lambda kv: str(kv[0]))])
+        # Streamed in grouping-key order, one group in memory at a time (a 100k-article store has
+        # millions of per-article claims).
+        cur = db.cursor()
+        cur.row_factory = None
+        rows = cur.execute(f"SELECT article, {', '.join(CLAIM_COLUMNS)} FROM article_claims ORDER BY date IS NULL, "
+                           "CASE WHEN date IS NULL THEN article END, place_id, status, claimant, date")
+        group: list[Claim] = []
+        key = None
+        for r in rows:
+            c = Claim(article=r[0], **dict(zip(CLAIM_COLUMNS, r[1:])))
+            k = claim_key(c)
+            if k != key and group:
+                _insert_groups(db, [_sorted_group(group, published)])
+                group = []
+            key = k
+            group.append(c)
+        if group:
+            _insert_groups(db, [_sorted_group(group, published)])
     else:
         for key in sorted(touched, key=str):
             if key[-1] is None:
