@@ -60,12 +60,16 @@ def to_csv(recs: list[dict]) -> str:
 
 
 def to_geojson(recs: list[dict]) -> str:
+    """RFC 7946: WGS 84 [longitude, latitude] with at most 6 decimals (~0.1 m), no `crs` member, a null
+    geometry for a settlement no source places, and no NaN or Infinity anywhere."""
     feats = []
     for r in recs:
-        geom = {"type": "Point", "coordinates": [r["lon"], r["lat"]]} if r["lat"] is not None else None
+        geom = None
+        if r["lat"] is not None and r["lon"] is not None:
+            geom = {"type": "Point", "coordinates": [round(r["lon"], 6), round(r["lat"], 6)]}
         props = {k: v for k, v in r.items() if k not in ("lat", "lon")}
         feats.append({"type": "Feature", "geometry": geom, "properties": props})
-    return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, indent=None) + "\n"
+    return json.dumps({"type": "FeatureCollection", "features": feats}, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def to_gpkg(recs: list[dict], path) -> None:
