@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,11 @@ from .records import Article
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 META_KEYS = {"url", "publisher", "published", "title"}
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 64 * 1024 * 1024  # a saved web page with inline images can be large; its text is far smaller
+# Text beyond this is not one news article (a dump, a log, a whole archive in one file): it is skipped with a
+# reason instead of holding the build for minutes (extraction runs at roughly 0.2 MB of text per second).
+MAX_CHARS = 8_000_000
+MAX_META_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -33,24 +38,53 @@ class Problem:
 
 def decode(data: bytes) -> str:
     """Decode article bytes: BOMs, then UTF-8, then UTF-16 without BOM, then Windows-1251."""
+    return decode_noting(data)[0]
+
+
+def _replaced(data: bytes, text: str) -> int:
+    """How many invalid UTF-8 sequences decoding `data` with errors="replace" turned into U+FFFD."""
+    return text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a byte order mark: the high byte of each unit is 0 (Latin), 4 (Cyrillic) or 0x20
+    (dashes, quotes). UTF-8 text never holds a zero byte, so at least one is required."""
+    if len(data) < 4:
+        return None
+    for enc, high in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
+        zeros = high.count(0)
+        if zeros and zeros + high.count(4) + high.count(0x20) > 0.8 * len(high):
+            return enc
+    return None
+
+
+def decode_noting(data: bytes) -> tuple[str, str | None]:
+    """Like `decode`, with a note when bytes were repaired: UTF-8 with a few corrupt sequences (a truncated
+    download, a bad copy) keeps its text with U+FFFD in their place instead of being read as Windows-1251."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        text = data[3:].decode("utf-8", errors="replace")
+        bad = _replaced(data[3:], text)
+        return text, (f"{bad} invalid UTF-8 byte sequence(s) replaced" if bad else None)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16"), None
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16, errors="strict"), None  # valid UTF-8 too, as mojibake with zeros: try first
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), None
     except UnicodeDecodeError:
         pass
-    if len(data) >= 4 and data[1::2].count(0) > len(data) // 4:
-        return data.decode("utf-16-le", errors="strict")
-    if len(data) >= 4 and data[0::2].count(0) > len(data) // 4:
-        return data.decode("utf-16-be", errors="strict")
+    text = data.decode("utf-8", errors="replace")
+    bad = _replaced(data, text)
+    # Windows-1251 Cyrillic has almost no valid UTF-8 sequences; UTF-8 with a few bad bytes has many.
+    if sum(1 for c in text if ord(c) > 127 and c != "\ufffd") >= 20 * bad:
+        return text, f"{bad} invalid UTF-8 byte sequence(s) replaced"
     text = data.decode("cp1251")
     # cp1251 decodes any byte; accept it only if the result reads like Russian or plain text.
     letters = sum(c.isalpha() for c in text)
     cyr = sum("а" <= c.lower() <= "я" for c in text)
     if letters and (cyr / letters > 0.5 or all(c.isprintable() or c.isspace() for c in text)):
-        return text
+        return text, None
     raise UnicodeDecodeError("cp1251", data, 0, 1, "not text in any known encoding")
 
 
@@ -60,18 +94,50 @@ def _looks_binary(data: bytes) -> str | None:
     if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x1f\x8b")):
         return "a binary file (image or archive), not text"
     head = data[:4096]
-    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[1::2].count(0) > len(head) // 4
-                                or head[0::2].count(0) > len(head) // 4):
+    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head)):
         return "binary data, not text"
     return None
+
+
+def check_published(value: str) -> tuple[str | None, str | None]:
+    """(YYYY-MM-DD or None, warning or None) for a publication date from metadata, front matter, a saved
+    page or a dateline: an impossible day (2025-02-30) or a day after today is dropped with a reason."""
+    try:
+        d = date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None, f"published date {value[:40]!r} is not a real date; ignored"
+    if d > date.today():
+        return None, f"published date {value[:40]} is in the future; ignored"
+    return d.isoformat(), None
+
+
+class _TooLarge(OSError):
+    pass
+
+
+def _read_file(path: Path, limit: int) -> bytes:
+    """The bytes of a regular file of at most `limit` bytes. A FIFO, a device (/dev/zero behind a symlink) or
+    a socket would block or never end: they raise instead of being read."""
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        raise IsADirectoryError(21, "not a regular file") if stat.S_ISDIR(st.st_mode) else OSError(0, "not a regular file")
+    if st.st_size > limit:
+        raise _TooLarge(0, f"too large ({st.st_size / 1e6:.0f} MB > {limit / 1e6:.0f} MB)")
+    with open(path, "rb") as fh:
+        data = fh.read(limit + 1)
+    if len(data) > limit:  # grew while being read
+        raise _TooLarge(0, f"too large (more than {limit / 1e6:.0f} MB)")
+    return data
 
 
 def read_meta(path: Path) -> tuple[dict[str, str | None], list[str]]:
     """Metadata from `<stem>.meta.json`; returns (meta, warnings). Bad fields are dropped with a warning."""
     warnings: list[str] = []
     try:
-        raw = json.loads(decode(path.read_bytes()))
-    except (OSError, ValueError) as exc:
+        raw = json.loads(decode(_read_file(path, MAX_META_BYTES)))
+    except OSError as exc:
+        return {}, [f"{path.name}: metadata unreadable ({_why_unreadable(exc)}); using none"]
+    except ValueError as exc:
         return {}, [f"{path.name}: metadata unreadable ({type(exc).__name__}: {str(exc)[:80]}); using none"]
     if not isinstance(raw, dict):
         return {}, [f"{path.name}: metadata is not a JSON object; using none"]
@@ -84,18 +150,10 @@ def read_meta(path: Path) -> tuple[dict[str, str | None], list[str]]:
             warnings.append(f"{path.name}: {key} should be a string, got {type(value).__name__}; ignored")
             continue
         meta[key] = value
-    pub = meta.get("published")
-    if pub:
-        try:
-            d = date.fromisoformat(pub[:10])
-            if d > date.today():
-                warnings.append(f"{path.name}: published date {pub} is in the future; ignored")
-                meta["published"] = None
-            else:
-                meta["published"] = d.isoformat()
-        except ValueError:
-            warnings.append(f"{path.name}: published date {pub!r} is not a real date; ignored")
-            meta["published"] = None
+    if meta.get("published"):
+        meta["published"], why = check_published(meta["published"])
+        if why:
+            warnings.append(f"{path.name}: {why}")
     url = meta.get("url")
     if url and not re.match(r"^https?://", url, re.I):
         warnings.append(f"{path.name}: url {url[:60]!r} is not http(s); ignored")
@@ -141,19 +199,18 @@ def clean_text(text: str) -> str:
 def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
     problems: list[Problem] = []
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return None, [Problem(str(path), f"too large ({size // 1_000_000} MB > {MAX_BYTES // 1_000_000} MB)")]
-        data = path.read_bytes()
+        data = _read_file(path, MAX_BYTES)
     except OSError as exc:
-        return None, [Problem(str(path), f"cannot be read ({exc.strerror or exc})")]
+        return None, [Problem(str(path), _why_unreadable(exc))]
     why = _looks_binary(data)
     if why:
         return None, [Problem(str(path), why)]
     try:
-        text = decode(data)
+        text, note = decode_noting(data)
     except UnicodeDecodeError:
         return None, [Problem(str(path), "not decodable as UTF-8, UTF-16 or Windows-1251")]
+    if note:
+        problems.append(Problem(str(path), note, fatal=False))
     meta_path = path.with_name(path.name[: -len(path.suffix)] + ".meta.json")
     meta: dict[str, str | None] = {}
     if meta_path.exists():
@@ -167,12 +224,26 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
     text = clean_text(text)
     if not text.strip():
         return None, problems + [Problem(str(path), "empty (no text)")]
+    if len(text) > MAX_CHARS:
+        return None, problems + [Problem(str(path), f"too long for one article ({len(text) / 1e6:.1f} million characters "
+                                                    f"> {MAX_CHARS / 1e6:.0f} million); split it into articles")]
+    if extra.get("published"):  # front matter and saved pages are checked like .meta.json
+        where = "front matter" if path.suffix.lower() == ".md" else "page metadata"
+        extra["published"], why = check_published(extra["published"])
+        if why:
+            problems.append(Problem(str(path), f"{where}: {why}", fatal=False))
     for k, v in extra.items():
-        if not meta.get(k):
+        if v and not meta.get(k):
             meta[k] = v
+    if meta.get("url") and not re.match(r"^https?://", meta["url"], re.I):
+        meta["url"] = None
     published, source = meta.get("published"), "meta"
     if not published:
         published, source = dateline(text), "dateline"
+        if published is not None:
+            published, why = check_published(published)
+            if why:
+                problems.append(Problem(str(path), f"dateline: {why}", fatal=False))
         if published is None:
             source = "none"
     stem = path.name[: -len(path.suffix)]
@@ -182,6 +253,14 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(), published_source=source,
     )
     return article, problems
+
+
+def _why_unreadable(exc: OSError) -> str:
+    if isinstance(exc, _TooLarge):
+        return exc.strerror
+    if isinstance(exc, IsADirectoryError) or exc.strerror == "not a regular file":
+        return "not a regular file (a FIFO, a device or a folder)"
+    return f"cannot be read ({exc.strerror or exc})"
 
 
 def scan(folder: Path) -> tuple[list[Path], list[Problem]]:
@@ -205,6 +284,7 @@ def scan(folder: Path) -> tuple[list[Path], list[Problem]]:
         except OSError as exc:
             problems.append(Problem(str(d), f"cannot be listed ({exc.strerror or exc})"))
             return
+        names = {e.name for e in entries}
         for e in entries:
             p = Path(e.path)
             try:
@@ -212,7 +292,7 @@ def scan(folder: Path) -> tuple[list[Path], list[Problem]]:
                     walk(p)
                 elif e.name.endswith(".meta.json"):
                     stem = e.name[: -len(".meta.json")]
-                    if not any((p.parent / (stem + s)).exists() for s in TEXT_SUFFIXES):
+                    if not any(stem + s in names for s in TEXT_SUFFIXES):
                         problems.append(Problem(str(p), "metadata with no article beside it", fatal=False))
                 elif p.suffix.lower() in TEXT_SUFFIXES and not e.name.lower().startswith("readme"):
                     files.append(p)

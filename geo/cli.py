@@ -15,18 +15,31 @@ def main() -> None:
     """A map of reported control: dated, sourced claims about who holds each settlement."""
 
 
-@main.command()
-@click.option("--articles", "articles_dir", default="seeds", show_default=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", default="maps", show_default=True, type=click.Path(path_type=Path))
-@click.option("--strict", is_flag=True, help="Exit 1 when any article was skipped.")
-def build(articles_dir: Path, out_dir: Path, strict: bool) -> None:
-    """Read every article, write OUT/claims.sqlite and OUT/index.html."""
+def _run_build(articles_dir: Path, out_dir: Path):
+    """`pipeline.build`, with a failure (disk full, a store SQLite cannot write, another build's lock) as one
+    line and exit status 1: the store and the map are then as they were before."""
+    import sqlite3
+
     from .pipeline import build as run_build
 
     try:
-        report = run_build(articles_dir, out_dir, show_progress=sys.stderr.isatty())
-    except (OSError, RuntimeError) as exc:
-        raise click.ClickException(str(exc)) from None
+        return run_build(articles_dir, out_dir, show_progress=sys.stderr.isatty())
+    except (OSError, RuntimeError, sqlite3.Error) as exc:
+        raise click.ClickException(f"build failed, nothing changed: {exc}") from None
+
+
+@main.command()
+# A missing folder is a usage error (exit 2): built as an empty folder it would remove every stored article.
+@click.option("--articles", "articles_dir", default="seeds", show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", default="maps", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Exit 1 when any article was skipped.")
+def build(articles_dir: Path, out_dir: Path, strict: bool) -> None:
+    """Read every article, write OUT/claims.sqlite and OUT/index.html.
+
+    Exit status: 0 when every usable article was used (files that were not are listed), 1 with --strict
+    when any file was skipped or when the build failed, 2 for a usage error."""
+    report = _run_build(articles_dir, out_dir)
     for line in report.summary_lines():
         click.echo(line)
     if strict and any(p.fatal for p in report.problems):
@@ -44,14 +57,13 @@ def build(articles_dir: Path, out_dir: Path, strict: bool) -> None:
 def add(file: Path, publisher, published, url, title, articles_dir: Path, out_dir: Path) -> None:
     """Copy FILE (.txt, .md, .html) into the articles folder with its metadata, and rebuild."""
     from .intake import AddError, add_article
-    from .pipeline import build as run_build
 
     try:
         dest = add_article(file, articles_dir, publisher, published, url, title)
     except AddError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"added {dest}")
-    for line in run_build(articles_dir, out_dir, show_progress=sys.stderr.isatty()).summary_lines():
+    for line in _run_build(articles_dir, out_dir).summary_lines():
         click.echo(line)
 
 
@@ -97,14 +109,29 @@ def export(db: Path, fmt: str, output: Path | None) -> None:
     recs = records(conn)
     conn.close()
     if fmt == "gpkg":
-        to_gpkg(recs, output)
+        _write_atomic(output, lambda tmp: to_gpkg(recs, tmp))
         click.echo(f"wrote {output}")
         return
     text = WRITERS[fmt](recs)
     if output:
-        output.write_text(text, encoding="utf-8")
+        _write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     else:
         click.echo(text, nl=False)
+
+
+def _write_atomic(target: Path, write) -> None:
+    """`write(tmp)` to a temporary file beside `target`, then move it into place: a full disk or a failed
+    write leaves no partial file and an earlier `target` as it was."""
+    import os
+
+    tmp = target.with_name(f".{target.stem}.{os.getpid()}.tmp{target.suffix}")  # the suffix picks the driver
+    try:
+        write(tmp)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise click.ClickException(f"could not write {target}: {exc.strerror or exc}") from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 @main.command()

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import csv
 import difflib
+import io
+import math
 import os
 from collections import defaultdict
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 
-from .normalize import fold_name, skeleton
+from .normalize import fold_name, skeleton, strip_invisible
 from .records import Place
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -57,6 +59,50 @@ def place_from_row(row: dict[str, str]) -> Place:
     )
 
 
+LOCAL_PRECISIONS = {"", "point", "approximate", "area"}
+# A coarse box around the theatre (lat, lon); a coordinate outside it is a typo or swapped lat/lon.
+THEATRE_BOX = (44.0, 56.0, 28.0, 42.0)
+
+
+def _in_box(lat: float, lon: float) -> bool:
+    return THEATRE_BOX[0] < lat < THEATRE_BOX[1] and THEATRE_BOX[2] < lon < THEATRE_BOX[3]
+
+
+def _theatre_test(directory: Path):
+    """A test `(lat, lon) -> bool`: inside one of the oblast polygons `geo gazetteer add` accepts (those of
+    inputs/oblasts.geojson), or only inside the coarse box when the polygons are not there."""
+    path = directory / "inputs" / "oblasts.geojson"
+    if not path.exists():
+        return _in_box
+    import json
+
+    from shapely.geometry import Point, shape
+    from shapely.prepared import prep
+
+    shapes = [prep(shape(f["geometry"])) for f in json.loads(path.read_text(encoding="utf-8"))["features"]]
+    return lambda lat, lon: _in_box(lat, lon) and any(s.contains(Point(lon, lat)) for s in shapes)
+
+
+def _local_row_problem(row: dict, inside) -> str | None:
+    """Why a row of local.csv cannot be used, or None."""
+    if None in row:  # more fields than the header names: a comma inside an unquoted value shifted the columns
+        return f"{len(row[None])} field(s) more than the header; quote values that contain commas"
+    if not (row.get("id") or "").strip() or not ((row.get("name_en") or "").strip() or (row.get("name_ru") or "").strip()):
+        return "no id or no name"
+    raw_lat, raw_lon = (row.get("lat") or "").strip(), (row.get("lon") or "").strip()
+    if not raw_lat or not raw_lon:
+        return f"missing coordinate (lat {raw_lat!r}, lon {raw_lon!r})"
+    lat, lon = _float(raw_lat), _float(raw_lon)
+    if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+        return f"coordinate is not a number (lat {raw_lat!r}, lon {raw_lon!r})"
+    if not inside(lat, lon):
+        hint = "; lat and lon swapped?" if inside(lon, lat) else ""
+        return f"coordinate {lat}, {lon} is outside the theatre's oblasts{hint}"
+    if (row.get("precision") or "").strip() not in LOCAL_PRECISIONS:
+        return f"unknown precision {row.get('precision')!r} (point, approximate or area)"
+    return None
+
+
 class Gazetteer:
     """Places by id, and every known spelling → the ids it can mean."""
 
@@ -82,23 +128,48 @@ class Gazetteer:
                     self.names[fold_name(spelling)].add(pid)
         local = self.directory / "local.csv"
         if local.exists():
-            from .spellings import english_spellings  # iuliia only when the user has local rows
+            self._load_local(local)
 
-            with local.open(newline="", encoding="utf-8") as fh:
-                for n, row in enumerate(csv.DictReader(fh), start=2):
-                    place = self._add_row(row, f"local.csv line {n}")
-                    if place is None:
-                        continue
-                    alt = tuple(a for a in (row.get("alt_names") or "").split("|") if a)
-                    for s in english_spellings(place.name_ru, place.name_uk, place.name_en, alt):
-                        self.names[fold_name(s)].add(place.id)
+    def _load_local(self, local: Path) -> None:
+        """The user's rows. The file is edited by hand: a bad row (no id or name, a missing or unreadable
+        coordinate, one outside the theatre's oblasts, an unknown precision) gives one warning naming the file
+        and line and is skipped; the other rows load."""
+        from .articles import (
+            decode,  # the same encodings as articles (a spreadsheet may save Windows-1251)
+        )
+        from .spellings import (
+            english_spellings,  # iuliia only when the user has local rows
+        )
+
+        try:
+            text = decode(local.read_bytes())
+        except (OSError, UnicodeDecodeError) as exc:
+            self.warnings.append(f"{local}: unreadable ({getattr(exc, 'strerror', None) or exc}); none of its rows used")
+            return
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        inside = _theatre_test(self.directory)
+        for row in reader:
+            # Invisible and direction characters pasted with a name would reorder it on the map.
+            row = {k: strip_invisible(v) if isinstance(v, str) else v for k, v in row.items()}
+            where = f"{local} line {reader.line_num}"
+            why = _local_row_problem(row, inside)
+            if why:
+                label = (row.get("id") or row.get("name_en") or "").strip()
+                self.warnings.append(f"{where}{f' ({label})' if label else ''}: {why}; row skipped")
+                continue
+            place = self._add_row(row, where)
+            if place is None:
+                continue
+            alt = tuple(a for a in (row.get("alt_names") or "").split("|") if a)
+            for s in english_spellings(place.name_ru, place.name_uk, place.name_en, alt):
+                self.names[fold_name(s)].add(place.id)
 
     def _add_row(self, row: dict[str, str], where: str) -> Place | None:
         if not row.get("id") or not (row.get("name_en") or row.get("name_ru")):
             self.warnings.append(f"{where}: row without id or name skipped")
             return None
         place = place_from_row(row)
-        if place.lat is not None and not (44.0 < place.lat < 56.0 and 28.0 < place.lon < 42.0):
+        if place.lat is not None and not _in_box(place.lat, place.lon):
             self.warnings.append(f"{where}: {place.id} has a coordinate outside the theatre; kept unlocated")
             place = replace(place, lat=None, lon=None, precision="unlocated")
         self.places[place.id] = place

@@ -18,6 +18,18 @@ INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\
 
 @lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
+    """One character folded, to a fixed point: a compatibility form can fold to something that folds further
+    (İ → I → i, ʹ → ʹ → ', ⁻ → − → space), and folding folded text must change nothing."""
+    out = _fold_step(ch)
+    for _ in range(4):
+        nxt = _fold_step(out)
+        if nxt == out:
+            break
+        out = nxt
+    return out
+
+
+def _fold_step(ch: str) -> str:
     if ch in _APOSTROPHES:
         return "'"
     if ch in _DASHES or ch in "\u00a0\t\n\r\u2009\u202f":

@@ -1,16 +1,30 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, settings
 
 from geo.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
+
+# Property tests: a few hundred examples locally; `HYPOTHESIS_PROFILE=ci` (exported by scripts/test, the command
+# CI runs) gives each 10,000.
+settings.register_profile("ci", max_examples=10_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+CI_PROFILE = os.environ.get("HYPOTHESIS_PROFILE") == "ci"
+
+
+def property_settings(local_examples: int = 300) -> settings:
+    """Settings of a property test: `local_examples` examples, or the ci profile's count under it."""
+    return settings(max_examples=settings.get_profile("ci").max_examples if CI_PROFILE else local_examples,
+                    deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 def write_article(folder: Path, stem: str, text: str, publisher: str | None = "Test Wire",

@@ -5,7 +5,7 @@ import json
 import os
 import sqlite3
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from geo.articles import read_article
@@ -15,7 +15,7 @@ from geo.pipeline import extract
 from geo.records import Article
 from geo.store import SCHEMA_VERSION
 
-from conftest import write_article
+from conftest import property_settings, write_article
 
 CLAIM = "Russian troops captured the village of Plekhovo, the Russian Defence Ministry said on Saturday."
 
@@ -133,7 +133,7 @@ def test_failed_build_keeps_the_previous_store_and_map(runner, articles, tmp_pat
     assert (out / "claims.sqlite").read_bytes() == before[0]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@property_settings(300)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400),
        st.sampled_from(["Sudzha", "Plekhovo", "Гуево", "Hornal", "Pravda", "<b>Kursk</b>"]))
 def test_extractor_never_raises_and_keeps_offsets_inside(text, name):
@@ -143,4 +143,5 @@ def test_extractor_never_raises_and_keeps_offsets_inside(text, name):
     for c in ex.claims:
         assert 0 <= c.evidence_start <= c.mention_start < c.mention_end <= c.evidence_end <= len(article_text)
         assert article_text[c.mention_start:c.mention_end] in c.evidence
+        assert article_text[c.evidence_start:c.evidence_end] == c.evidence  # the sentence, where it stands
         assert c.date is None or c.date <= "2025-03-08"
