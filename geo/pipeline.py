@@ -12,6 +12,7 @@ import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 
 from . import store
@@ -106,20 +107,22 @@ def read_articles(folder: Path, known: dict[str, Article] | None = None) -> tupl
     return articles, problems
 
 
-def _area_points(gaz: Gazetteer) -> dict[str, tuple[str, float, float]]:
+@lru_cache(maxsize=4)
+def _area_points(directory: Path) -> dict[str, tuple[str, float, float]]:
     """raion → (oblast, lat, lon) of its representative point (written by gazetteer/build.py)."""
     out: dict[str, tuple[str, float, float]] = {}
-    with (gaz.directory / "area_points.csv").open(encoding="utf-8") as fh:
+    with (directory / "area_points.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             if row["raion"]:
                 out[row["raion"]] = (row["oblast"], float(row["lat"]), float(row["lon"]))
     return out
 
 
-def unlocated_place(gaz: Gazetteer, claim: Claim, text: str) -> Place:
-    """A settlement the gazetteer lacks: kept, placed at its raion when the text names one nearby."""
-    points = _area_points(gaz)
-    for raion in near(named_raions(text), claim.mention_start):
+def unlocated_place(gaz: Gazetteer, claim: Claim, raions: list[tuple[int, str]]) -> Place:
+    """A settlement the gazetteer lacks: kept, placed at its raion when the text names one nearby
+    (`raions`: the raions the article names, with their offsets)."""
+    points = _area_points(gaz.directory)
+    for raion in near(raions, claim.mention_start):
         if raion in points:
             oblast, lat, lon = points[raion]
             return Place(id=claim.place_id, name_en=claim.mention, lat=lat, lon=lon, oblast=oblast, raion=raion,
@@ -133,9 +136,14 @@ def extract_one(article: Article, gaz: Gazetteer) -> tuple[list[Mention], list[C
     mentions = resolve_mentions(gaz, article.text, finder_for(gaz).find(article.stem, article.text))
     claims = Extractor(gaz).claims(article, mentions)
     places: dict[str, Place] = {}
+    raions = None  # found once per article: an article can name thousands of unlocated places
     for claim in claims:
         if claim.place_id not in places:
-            places[claim.place_id] = gaz.places.get(claim.place_id) or unlocated_place(gaz, claim, article.text)
+            place = gaz.places.get(claim.place_id)
+            if place is None:
+                raions = named_raions(article.text) if raions is None else raions
+                place = unlocated_place(gaz, claim, raions)
+            places[claim.place_id] = place
     return mentions, claims, places
 
 
@@ -248,9 +256,14 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
     from . import mapview
     from .mapdata import map_data
 
+    if not Path(articles_dir).is_dir():
+        # Reading nothing would count every stored article as deleted.
+        raise FileNotFoundError(f"{articles_dir}: no such folder of articles")
     gaz = load(gazetteer_dir)
     store_path, map_path = out_dir / "claims.sqlite", out_dir / "index.html"
     with build_lock(out_dir, wait):
+        for stale in out_dir.glob(f".{map_path.name}.*.tmp"):  # left by a build that was killed
+            stale.unlink(missing_ok=True)
         db = store.open_for_update(store_path)
         map_tmp = map_path.with_name(f".{map_path.name}.{os.getpid()}.tmp")
         try:
