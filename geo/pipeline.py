@@ -65,8 +65,12 @@ class BuildReport:
             if len(items) > limit:
                 lines.append(f"  … and {len(items) - limit} more {label}s")
         lines += [f"  state changed: {s}" for s in ch.state_changes[:limit]]
+        if len(ch.state_changes) > limit:
+            lines.append(f"  … and {len(ch.state_changes) - limit} more state changes")
         if self.unlocated:
-            lines.append(f"named, not yet located ({len(self.unlocated)}): " + ", ".join(self.unlocated))
+            more = len(self.unlocated) - limit
+            lines.append(f"named, not yet located ({len(self.unlocated)}): " + ", ".join(self.unlocated[:limit])
+                         + (f", … and {more} more (the map's panel lists them all)" if more > 0 else ""))
         lines += [("skipped " if p.fatal else "warning ") + str(p) for p in self.problems]
         lines += [f"wrote {self.store} and {self.map}"]
         return lines
