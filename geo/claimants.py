@@ -93,14 +93,16 @@ class Attribution:
     co: tuple[Claimant, ...] = ()  # coordinated speakers ("X and Y reported"), each a claimant of its own
 
 
-def entities(sentence: str) -> list[tuple[int, int, Claimant]]:
+@lru_cache(maxsize=1024)
+def entities(sentence: str) -> tuple[tuple[int, int, Claimant], ...]:
+    """Claimant names in a sentence (cached: a sentence is asked about once per place it names)."""
     found: list[tuple[int, int, Claimant]] = []
     for rx, c in table():
         for m in rx.finditer(sentence):
             if any(s <= m.start() < e or m.start() <= s < m.end() for s, e, _ in found):
                 continue
             found.append((m.start(), m.end(), c))
-    return sorted(found, key=lambda t: t[0])
+    return tuple(sorted(found, key=lambda t: t[0]))
 
 
 def speakers(sentence: str) -> list[tuple[int, Claimant, str]]:

@@ -100,6 +100,12 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list
     return out
 
 
+@lru_cache(maxsize=65536)
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle km; articles name the same few hundred places, so pairs repeat across a build."""
+    return great_circle((lat1, lon1), (lat2, lon2)).km
+
+
 def _choose(cands: list[Place], m: Mention, raions, oblasts, anchors, text: str) -> tuple[Place, str]:
     for raion in near(raions, m.start):
         hit = [c for c in cands if c.raion == raion]
@@ -114,7 +120,7 @@ def _choose(cands: list[Place], m: Mention, raions, oblasts, anchors, text: str)
     others = list({a.id: a for a in anchors if a.id not in ids}.values())[:12]
     located = [c for c in cands if c.lat is not None]
     if others and located:
-        mean_km = {c.id: sum(great_circle((c.lat, c.lon), (a.lat, a.lon)).km for a in others) / len(others) for c in located}
+        mean_km = {c.id: sum(_km(c.lat, c.lon, a.lat, a.lon) for a in others) / len(others) for c in located}
         best = min(located, key=lambda c: (round(mean_km[c.id]), _prior(c)))
         return best, f"nearest to the other places named ({mean_km[best.id]:.0f} km on average)"
     best = min(cands, key=_prior)
