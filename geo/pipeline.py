@@ -76,9 +76,12 @@ class BuildReport:
         return lines
 
 
-def read_articles(folder: Path, known: dict[str, Article] | None = None) -> tuple[list[Article], list[Problem]]:
+def read_articles(folder: Path, known: dict[str, Article] | None = None,
+                  keep_text: bool = True) -> tuple[list[Article], list[Problem]]:
     """Every usable article under `folder`. `known`: articles already stored, by path and file signature;
-    a file whose size and modification time are unchanged is taken from there instead of read again."""
+    a file whose size and modification time are unchanged is taken from there instead of read again.
+    With keep_text=False the texts are dropped once hashed (extraction reads each again, one at a time:
+    a hundred thousand texts need not sit in memory together)."""
     files, problems = scan(folder)
     articles: list[Article] = []
     by_hash: dict[str, Article] = {}
@@ -107,7 +110,7 @@ def read_articles(folder: Path, known: dict[str, Article] | None = None) -> tupl
             problems.append(Problem(str(path), f"same text as {first.path}: read once, as {first.stem}", fatal=False))
             continue
         by_hash[article.content_hash] = article
-        articles.append(article)
+        articles.append(article if keep_text else replace(article, text=""))
     return articles, problems
 
 
@@ -169,8 +172,24 @@ def _worker_init(gaz_dir: str) -> None:
     _WORKER_GAZ = load(gaz_dir)
 
 
+def _loaded(article: Article) -> Article | None:
+    """The article with its text, read again from its file if it came without (None: it can no longer be read)."""
+    if article.text:
+        return article
+    fresh, _ = read_article(Path(article.path))
+    return replace(fresh, signature=article.signature) if fresh is not None and fresh.text else None
+
+
+def _extract_loaded(article: Article, gaz: Gazetteer):
+    """(the article as read, without its text; its extraction), or (article, None) if it could not be read."""
+    loaded = _loaded(article)
+    if loaded is None:
+        return article, None
+    return replace(loaded, text=""), extract_one(loaded, gaz)
+
+
 def _worker(article: Article):
-    return extract_one(article, _WORKER_GAZ)
+    return _extract_loaded(article, _WORKER_GAZ)
 
 
 PARALLEL_FROM = 200  # below this many articles, worker start-up costs more than it saves
@@ -178,11 +197,12 @@ PARALLEL_FROM = 200  # below this many articles, worker start-up costs more than
 
 def extract_many(articles: list[Article], gaz: Gazetteer, workers: int | None = None, progress=None):
     """Extract articles in worker processes when there are many; results come back in input order,
-    so the output is identical to a serial run."""
+    so the output is identical to a serial run. Yields (article, (mentions, claims, places)), with None
+    in place of the extraction for an article whose file could no longer be read."""
     workers = workers or os.cpu_count() or 1
     if len(articles) < PARALLEL_FROM or workers < 2:
         for a in articles:
-            yield a, extract_one(a, gaz)
+            yield _extract_loaded(a, gaz)
             if progress:
                 progress()
         return
@@ -190,8 +210,8 @@ def extract_many(articles: list[Article], gaz: Gazetteer, workers: int | None = 
 
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
     with ctx.Pool(workers, initializer=_worker_init, initargs=(str(gaz.directory),)) as pool:
-        for a, result in zip(articles, pool.imap(_worker, articles, chunksize=16)):
-            yield a, result
+        for result in pool.imap(_worker, articles, chunksize=16):
+            yield result
             if progress:
                 progress()
 
@@ -272,7 +292,7 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
         map_tmp = map_path.with_name(f".{map_path.name}.{os.getpid()}.tmp")
         try:
             known, stored = store.stored_articles(db)
-            articles, problems = read_articles(articles_dir, known)
+            articles, problems = read_articles(articles_dir, known, keep_text=False)
             problems += [Problem("gazetteer", w, fatal=False) for w in gaz.warnings]
             version = f"{extractor_version()}+{gazetteer_version(gaz)}"
             new_store = store.get_meta(db, "created_by") is None
@@ -282,9 +302,6 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
             changes = Changes()
             changes.removed = sorted(set(stored) - set(current))
             todo = [a for a in articles if stored.get(a.stem) != (a.content_hash, version)]
-            # Articles taken from the store by their file signature carry no text: read those again.
-            todo = [a if a.text else replace(read_article(Path(a.path))[0] or a, signature=a.signature) for a in todo]
-            todo = [a for a in todo if a.text]
             gone = changes.removed + [a.stem for a in todo if a.stem in stored]
             # Regroup only the claims these articles touch, unless most of the store is being re-read.
             incremental = len(todo) + len(gone) < max(50, len(stored) // 4)
@@ -295,14 +312,17 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
             before_keys, before_state = _snapshot(db, seen)
             store.remove_articles(db, gone)
             with _progress(len(todo), show_progress) as advance:
-                for article, (mentions, claims, places) in extract_many(todo, gaz, workers, advance):
+                for article, extraction in extract_many(todo, gaz, workers, advance):
+                    if extraction is None:
+                        problems.append(Problem(article.path, "could no longer be read; skipped"))
+                        continue
+                    mentions, claims, places = extraction
                     store.add_article(db, article, mentions, claims, version)
+                    changes.read.append(article.stem)
                     if touched is not None:
                         touched |= {store.claim_key(c) for c in claims}
                     names = {pid: gaz.spellings_of(pid) or [fold_name(p.name_en)] for pid, p in places.items()}
                     store.upsert_places(db, places.values(), names)
-            changes.read = [a.stem for a in todo]
-            del articles, current, todo  # the texts are no longer needed; the map below can be large
             if touched is not None:
                 more = {store.key_place(k) for k in touched} - seen
                 keys, state = _snapshot(db, more)
