@@ -49,13 +49,19 @@ def timed(cmd: list[str]) -> tuple[float, float, str]:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    ap.add_argument("--reuse", action="store_true", help="keep articles already generated for a size")
     args = ap.parse_args()
     rows = []
     for n in args.sizes:
         base = ROOT / "bench" / "out" / str(n)
-        shutil.rmtree(base, ignore_errors=True)
         arts, out = base / "articles", base / "maps"
-        write_articles(arts, n)
+        if args.reuse and arts.is_dir() and len(list(arts.glob("*.meta.json"))) == n:
+            shutil.rmtree(out, ignore_errors=True)  # the same seeded articles: only the build starts afresh
+            for extra in arts.glob("extra*"):
+                extra.unlink()
+        else:
+            shutil.rmtree(base, ignore_errors=True)
+            write_articles(arts, n)
         full, peak, output = timed(GEO + ["build", "--articles", str(arts), "--out", str(out)])
         counts = output.splitlines()[0]
         extra = base / "extra.txt"

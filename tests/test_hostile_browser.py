@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from test_map_browser import browser  # noqa: F401  (the shared Chromium fixture)
+from test_map_browser import Page, browser  # noqa: F401  (the shared Chromium fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -112,28 +112,12 @@ def built(tmp_path_factory):
     return out, result.stdout, n
 
 
-class HostilePage:
+class HostilePage(Page):
     """The built page with dialogs hooked before any script runs, every non-file request aborted."""
 
     def __init__(self, browser, url: str):  # noqa: F811
-        self.ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-        self.external, self.dialogs, self.errors = [], [], []
-
-        def route(r):
-            if r.request.url.startswith("file:"):
-                r.continue_()
-            else:
-                self.external.append(r.request.url)
-                r.abort()
-
-        self.ctx.route("**/*", route)
-        self.ctx.add_init_script(HOOKS)
-        self.page = self.ctx.new_page()
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("popup", lambda p: self.dialogs.append("popup " + p.url))
-        self.page.goto(url)
-        self.page.wait_for_selector("html[data-gc-ready='1']", timeout=15000)
+        super().__init__(browser, url, init_script=HOOKS)
+        self.dialogs = self.alerts
 
     def fired(self) -> list[str]:
         return self.page.evaluate("window.__fired")

@@ -42,10 +42,10 @@ def browser():
 class Page:
     """A page with every non-file request aborted and counted, alerts and errors recorded."""
 
-    def __init__(self, browser, url: str, **ctx):
+    def __init__(self, browser, url: str, init_script: str = "", **ctx):
         self.ctx = browser.new_context(viewport={"width": 1280, "height": 800}, **ctx)
         self.external: list[str] = []
-        self.alerts: list[str] = []
+        self.alerts: list[str] = []  # dialogs shown, and pop-up windows opened
         self.errors: list[str] = []
 
         def route(r):
@@ -59,7 +59,9 @@ class Page:
         self.page = self.ctx.new_page()
         self.page.on("dialog", lambda d: (self.alerts.append(d.message), d.dismiss()))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.add_init_script("window.__alerts = []; window.alert = function (m) { window.__alerts.push(String(m)); };")
+        self.page.on("popup", lambda p: self.alerts.append("popup " + p.url))
+        self.page.add_init_script(init_script or
+                                  "window.__alerts = []; window.alert = function (m) { window.__alerts.push(String(m)); };")
         self.page.goto(url)
         self.page.wait_for_selector("html[data-gc-ready='1']", timeout=15000)
 
