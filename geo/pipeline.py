@@ -95,7 +95,7 @@ def read_articles(folder: Path, known: dict[str, Article] | None = None,
             meta_sig = os.stat(f"{str(path)[: -len(path.suffix)]}.meta.json").st_mtime_ns
         except OSError:
             meta_sig = 0
-        stored = known.get(str(path))
+        stored = known.get(os.path.abspath(path))
         if st is not None and stored is not None and stored.signature == (st.st_size, st.st_mtime_ns, meta_sig):
             article, probs = stored, []
         else:

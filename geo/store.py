@@ -8,6 +8,7 @@ A build updates the store in one transaction: a build that fails or is killed le
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -100,12 +101,12 @@ def open_for_update(path: Path) -> sqlite3.Connection:
 
 
 def stored_articles(db: sqlite3.Connection) -> tuple[dict[str, Article], dict[str, tuple[str, str]]]:
-    """The articles already read, in one pass: by path, with the file signature they were read with (their
+    """The articles already read, in one pass: by absolute path (so `--articles seeds` and `./seeds` agree), with the file signature they were read with (their
     text is not needed), and stem → (content hash, extractor version)."""
     by_path: dict[str, Article] = {}
     versions: dict[str, tuple[str, str]] = {}
     for r in db.execute("SELECT * FROM articles"):
-        by_path[r["path"]] = Article(
+        by_path[os.path.abspath(r["path"])] = Article(
             stem=r["stem"], path=r["path"], text="", publisher=r["publisher"], published=r["published"], url=r["url"],
             title=r["title"], content_hash=r["content_hash"], published_source=r["published_source"] or "meta",
             signature=(r["size"] or 0, r["mtime_ns"] or 0, r["meta_mtime_ns"] or 0))

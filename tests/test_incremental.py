@@ -39,6 +39,25 @@ def test_only_new_and_changed_articles_are_read(runner, articles, tmp_path):
     assert {c[1] for c in fourth.changes.dropped_claims} == {"Plekhovo"} and {c[1] for c in fourth.changes.new_claims} == {"Guyevo"}
 
 
+def test_unchanged_files_are_not_read_again_whatever_the_folder_is_called(articles, tmp_path, monkeypatch):
+    """A file whose size and times are unchanged is taken from the store, whether the folder is given as an
+    absolute or a relative path."""
+    write_article(articles, "a1", A1)
+    write_article(articles, "a3", A3)
+    out = tmp_path / "out"
+    build(articles, out)
+    reads = []
+    import geo.pipeline
+
+    real = geo.pipeline.read_article
+    monkeypatch.setattr(geo.pipeline, "read_article", lambda path: reads.append(path) or real(path))
+    monkeypatch.chdir(articles.parent)
+    again = build(type(articles)(articles.name), out)
+    assert again.changes.read == [] and reads == []
+    (articles / "a3.txt").write_text(A3.replace("Guyevo", "Plekhovo"), encoding="utf-8")
+    assert build(type(articles)(articles.name), out).changes.read == ["a3"] and len(reads) == 2  # hashed, then extracted
+
+
 def test_deleted_article_takes_its_claims_with_it(runner, articles, tmp_path):
     write_article(articles, "a1", A1)
     write_article(articles, "a3", A3)
