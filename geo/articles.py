@@ -286,18 +286,17 @@ def scan(folder: Path) -> tuple[list[Path], list[Problem]]:
             return
         names = {e.name for e in entries}
         for e in entries:
-            p = Path(e.path)
             try:
                 if e.is_dir():
-                    walk(p)
+                    walk(Path(e.path))
                 elif e.name.endswith(".meta.json"):
                     stem = e.name[: -len(".meta.json")]
                     if not any(stem + s in names for s in TEXT_SUFFIXES):
-                        problems.append(Problem(str(p), "metadata with no article beside it", fatal=False))
-                elif p.suffix.lower() in TEXT_SUFFIXES and not e.name.lower().startswith("readme"):
-                    files.append(p)
+                        problems.append(Problem(e.path, "metadata with no article beside it", fatal=False))
+                elif os.path.splitext(e.name)[1].lower() in TEXT_SUFFIXES and not e.name.lower().startswith("readme"):
+                    files.append(Path(e.path))
             except OSError as exc:
-                problems.append(Problem(str(p), f"cannot be read ({exc.strerror or exc})"))
+                problems.append(Problem(e.path, f"cannot be read ({exc.strerror or exc})"))
 
     if not folder.is_dir():
         return [], [Problem(str(folder), "is not a folder")]

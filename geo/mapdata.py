@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .gazetteer import Gazetteer
+from .mapview import CLAIM_FIELDS
 from .store import CLAIM_ORDER
 
 STALE_DAYS = 30  # a side's status not re-asserted for this many days is drawn faded
@@ -58,7 +59,7 @@ def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[dic
             "lat": p["lat"], "lon": p["lon"], "precision": p["precision"], "precision_note": precision_note(p),
             "oblast": p["oblast"] or "", "raion": p["raion"] or "", "spellings": spellings[:40],
         })
-    claims = []
+    claims: list[tuple] = []  # in mapview.CLAIM_FIELDS order
     links: dict[tuple, str | None] = {}
     cur = db.cursor()
     cur.row_factory = None  # plain tuples: this is the one query that reads every claim
@@ -67,17 +68,14 @@ def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[dic
         link = links.get((url, path), False)
         if link is False:
             link = links[(url, path)] = article_link(url, path, map_dir)
-        claims.append({
-            "place": index.get(place_id), "date": date, "status": status, "side": side,
-            "claimant": claimant, "publisher": publisher or "", "article": article, "url": link,
-            "evidence": evidence, "hl": [start, start + length], "citations": citations, "cue": cue,
-        })
+        claims.append((index.get(place_id), date, status, side, claimant, publisher or "", article, link, evidence,
+                       (start, start + length), citations, cue))
         if place_id in unlocated:
             unlocated[place_id]["claims"].append(len(claims) - 1)
-    dated = {c["date"] for c in claims if c["date"]}
+    dated = {c[1] for c in claims if c[1]}
     data = {
         "first": min(dated) if dated else None, "last": max(dated) if dated else None, "stale_days": STALE_DAYS,
-        "places": out_places, "claims": claims,
+        "places": out_places, "claims": claims, "claim_fields": CLAIM_FIELDS,
         "unlocated": sorted(unlocated.values(), key=lambda u: u["name"]),
     }
     layers = json.loads((gaz.directory / "base_layers.json").read_text(encoding="utf-8"))

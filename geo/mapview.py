@@ -171,6 +171,9 @@ class _Interner:
         self.table: list[str] = [""]
 
     def __call__(self, s: Any) -> int:
+        i = self.index.get(s) if type(s) is str else None
+        if i is not None:
+            return i
         s = _str(s)
         i = self.index.get(s)
         if i is None:
@@ -206,13 +209,29 @@ def _sort_key(item: tuple[int, int | None, int | None]) -> tuple:
     return (0, place, 0 if day is not None else 1, day or 0, orig)
 
 
+# A claim's fields in the order of the tuples `geo.mapdata` hands over (data["claim_fields"]); other callers
+# pass one dict per claim with these keys.
+CLAIM_FIELDS = ("place", "date", "status", "side", "claimant", "publisher", "article", "url", "evidence", "hl",
+                "citations", "cue")
+(_PLACE, _DATE, _STATUS, _SIDE, _CLAIMANT, _PUBLISHER, _ARTICLE, _URL, _EVIDENCE, _HL, _CITATIONS,
+ _CUE) = range(len(CLAIM_FIELDS))
+
+
+def _claim_rows(data: dict) -> list[tuple]:
+    claims = data.get("claims") or []
+    if tuple(data.get("claim_fields") or ()) == CLAIM_FIELDS:
+        return [tuple(c) for c in claims]
+    return [tuple(c.get(f) for f in CLAIM_FIELDS) if isinstance(c, dict) else (None,) * len(CLAIM_FIELDS)
+            for c in claims]
+
+
 def build_payload(data: dict, base_layers: dict | None = None) -> dict:
     """Turn the pipeline's ``data`` dict into the compact page payload (layout: module docstring)."""
     places_in = list(data.get("places") or [])
-    claims_in = list(data.get("claims") or [])
+    claims_in = _claim_rows(data)
     first = _day(data.get("first"))
     last = _day(data.get("last"))
-    dated = {d for d in map(_day, {c.get("date") for c in claims_in if type(c.get("date")) is str}) if d is not None}
+    dated = {d for d in map(_day, {c[_DATE] for c in claims_in if type(c[_DATE]) is str}) if d is not None}
     if first is None:
         first = min(dated) if dated else _dt.date(1970, 1, 1)
     if last is None or last < first:
@@ -248,10 +267,10 @@ def build_payload(data: dict, base_layers: dict | None = None) -> dict:
     n_places = len(P)
     norm = []
     for ci, c in enumerate(claims_in):
-        place = c.get("place")
+        place = c[_PLACE]
         if type(place) is not int or not 0 <= place < n_places:
             place = None
-        d = _day(c.get("date"))
+        d = _day(c[_DATE])
         norm.append((ci, place, (d - first).days if d is not None else None))
     order = sorted(norm, key=_sort_key)
 
@@ -279,11 +298,11 @@ def build_payload(data: dict, base_layers: dict | None = None) -> dict:
         else:
             col_d.append(day - prev_day)
             prev_day = day
-        col_x.append(status_of.get(c.get("status"), CONTESTED) * 3 + side_of.get(c.get("side"), third))
-        col_w.append(S(c.get("claimant")))
-        col_b.append(S(c.get("publisher")))
-        url = c.get("url")
-        art_url = (_str(c.get("article")), url if isinstance(url, str) else None)
+        col_x.append(status_of.get(c[_STATUS], CONTESTED) * 3 + side_of.get(c[_SIDE], third))
+        col_w.append(S(c[_CLAIMANT]))
+        col_b.append(S(c[_PUBLISHER]))
+        url = c[_URL]
+        art_url = (_str(c[_ARTICLE]), url if isinstance(url, str) else None)
         ai = article_at.get(art_url)
         if ai is None:
             # the URL's scheme://host goes to the string table (outlets repeat it); "" = no URL
@@ -291,19 +310,19 @@ def build_payload(data: dict, base_layers: dict | None = None) -> dict:
             host, rest = _split_url(safe_url(art_url[1]))
             articles.append([art_url[0], S(host), rest])
         col_a.append(ai)
-        evidence = _str(c.get("evidence"))
+        evidence = _str(c[_EVIDENCE])
         j = evid_at.setdefault(evidence, k)
         col_e.append(evidence if j == k else j)
-        hl = _hl(evidence, c.get("hl"))
+        hl = _hl(evidence, c[_HL])
         col_h.extend((hl[0], hl[1] - hl[0]) if hl else (-1, 0))
-        citations = c.get("citations")
+        citations = c[_CITATIONS]
         if type(citations) is not int:
             try:
                 citations = int(citations or 0)
             except (TypeError, ValueError):
                 citations = 0
         col_r.append(max(0, citations))
-        col_q.append(S(c.get("cue")))
+        col_q.append(S(c[_CUE]))
 
     # place strings go in after the claims' so the per-claim indexes stay short
     for row in P:

@@ -12,8 +12,6 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
-from geopy.distance import great_circle
-
 from .gazetteer import THEATRE_OBLASTS, Gazetteer
 from .records import Mention, Place
 
@@ -103,6 +101,8 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list
 @lru_cache(maxsize=65536)
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle km; articles name the same few hundred places, so pairs repeat across a build."""
+    from geopy.distance import great_circle  # geopy's package import loads every geocoder: only when needed
+
     return great_circle((lat1, lon1), (lat2, lon2)).km
 
 
