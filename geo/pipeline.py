@@ -110,7 +110,7 @@ def read_articles(folder: Path, known: dict[str, Article] | None = None,
             problems.append(Problem(str(path), f"same text as {first.path}: read once, as {first.stem}", fatal=False))
             continue
         by_hash[article.content_hash] = article
-        articles.append(article if keep_text else replace(article, text=""))
+        articles.append(article if keep_text or not article.text else replace(article, text=""))
     return articles, problems
 
 
