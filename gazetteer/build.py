@@ -28,7 +28,7 @@ sys.path.insert(0, str(HERE.parent))
 
 from geopy.distance import distance as geo_distance  # noqa: E402
 import shapely
-from shapely.geometry import Point, shape  # noqa: E402
+from shapely.geometry import Point, Polygon, shape  # noqa: E402
 from shapely.prepared import prep  # noqa: E402
 
 from geo.normalize import fold_name  # noqa: E402
@@ -362,22 +362,37 @@ def write_area_files(poly: Polygons) -> None:
         lines.append(f"{oblast},,{rp.y:.5f},{rp.x:.5f}")
     (HERE / "area_points.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
-    def simplified(items, tolerance: float, props) -> dict:
-        # Simplified together as one coverage, so an edge two polygons share stays one line on the map
-        # (simplified one by one, the Kursk-Sumy border showed as two parallel lines).
-        items = sorted(items)
-        geoms = shapely.coverage_simplify([geom for _, geom in items], tolerance)
-        feats = []
-        for (key, _), g in zip(items, geoms):
-            gj = json.loads(json.dumps(g.__geo_interface__, default=list))
-            gj["coordinates"] = _round(gj["coordinates"])
-            feats.append({"type": "Feature", "properties": props(key), "geometry": gj})
-        return {"type": "FeatureCollection", "features": feats}
+    def feature(geom, props: dict) -> dict:
+        gj = json.loads(json.dumps(geom.__geo_interface__, default=list))
+        gj["coordinates"] = _round(gj["coordinates"])
+        return {"type": "Feature", "properties": props, "geometry": gj}
 
+    # One coverage, simplified together: the raions of the oblasts drawn with raions, and the other oblasts
+    # whole. An edge two polygons share stays one line on the map (simplified one by one, the Kursk-Sumy
+    # border showed as two lines), and an oblast drawn with raions is outlined by the union of its raions,
+    # so its heavy outline and its raions' dashed edges coincide.
+    with_raions = ("Kursk Oblast", "Belgorod Oblast")
+    raions = sorted((k, v) for k, v in poly.raion.items() if k[0] in with_raions)
+    others = sorted((k, v) for k, v in poly.oblast.items() if k not in with_raions)
+    simple = shapely.coverage_simplify([g for _, g in raions] + [g for _, g in others], 0.01)
+    simple_raions, simple_others = simple[:len(raions)], simple[len(raions):]
+    oblast_geoms = dict(zip((k for k, _ in others), simple_others))
+    for oblast in with_raions:
+        parts = [g for (k, _), g in zip(raions, simple_raions) if k[0] == oblast]
+        # filled: a gap between raions of the source (a city okrug it lacks) is not a hole in the oblast
+        union = shapely.union_all(parts)
+        oblast_geoms[oblast] = shapely.union_all([Polygon(p.exterior) for p in getattr(union, "geoms", [union])])
+    # The other oblasts come from another source, whose shared edges run up to a few hundred metres off:
+    # where they meet an oblast drawn with raions, only that oblast's edge is drawn (one border line).
+    drawn = shapely.union_all([oblast_geoms[o] for o in with_raions]).buffer(0.012)
+    for oblast in list(oblast_geoms):
+        if oblast not in with_raions:
+            oblast_geoms[oblast] = oblast_geoms[oblast].boundary.difference(drawn)
     layers = {
-        "oblasts": simplified(poly.oblast.items(), 0.025, lambda k: {"name": k}),
-        "raions": simplified(((k, v) for k, v in poly.raion.items() if k[0] in ("Kursk Oblast", "Belgorod Oblast")),
-                             0.01, lambda k: {"name": k[1], "oblast": k[0]}),
+        "oblasts": {"type": "FeatureCollection",
+                    "features": [feature(g, {"name": k}) for k, g in sorted(oblast_geoms.items())]},
+        "raions": {"type": "FeatureCollection",
+                   "features": [feature(g, {"name": k[1], "oblast": k[0]}) for (k, _), g in zip(raions, simple_raions)]},
     }
     (HERE / "base_layers.json").write_text(json.dumps(layers, separators=(",", ":"), sort_keys=True), encoding="utf-8")
 
