@@ -101,8 +101,9 @@ def open_for_update(path: Path) -> sqlite3.Connection:
 
 
 def stored_articles(db: sqlite3.Connection) -> tuple[dict[str, Article], dict[str, tuple[str, str]]]:
-    """The articles already read, in one pass: by absolute path (so `--articles seeds` and `./seeds` agree), with the file signature they were read with (their
-    text is not needed), and stem → (content hash, extractor version)."""
+    """The articles already read, in one pass: by absolute path (so `--articles seeds` and `./seeds` agree),
+    with the file signature they were read with (their text is not needed), and stem → (content hash,
+    extractor version)."""
     by_path: dict[str, Article] = {}
     versions: dict[str, tuple[str, str]] = {}
     for r in db.execute("SELECT * FROM articles"):
