@@ -99,6 +99,15 @@ def _looks_binary(data: bytes) -> str | None:
     return None
 
 
+def meta_path_of(article: Path) -> Path:
+    """The `.meta.json` file that goes with an article file: `x.txt` → `x.meta.json`."""
+    return article.with_name(article.name[: -len(article.suffix)] + ".meta.json")
+
+
+def is_http_url(url: str) -> bool:
+    return re.match(r"^https?://", url, re.I) is not None
+
+
 def check_published(value: str) -> tuple[str | None, str | None]:
     """(YYYY-MM-DD or None, warning or None) for a publication date from metadata, front matter, a saved
     page or a dateline: an impossible day (2025-02-30) or a day after today is dropped with a reason."""
@@ -155,7 +164,7 @@ def read_meta(path: Path) -> tuple[dict[str, str | None], list[str]]:
         if why:
             warnings.append(f"{path.name}: {why}")
     url = meta.get("url")
-    if url and not re.match(r"^https?://", url, re.I):
+    if url and not is_http_url(url):
         warnings.append(f"{path.name}: url {url[:60]!r} is not http(s); ignored")
         meta["url"] = None
     return meta, warnings
@@ -211,7 +220,7 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
         return None, [Problem(str(path), "not decodable as UTF-8, UTF-16 or Windows-1251")]
     if note:
         problems.append(Problem(str(path), note, fatal=False))
-    meta_path = path.with_name(path.name[: -len(path.suffix)] + ".meta.json")
+    meta_path = meta_path_of(path)
     meta: dict[str, str | None] = {}
     if meta_path.exists():
         meta, warns = read_meta(meta_path)
@@ -235,7 +244,7 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
     for k, v in extra.items():
         if v and not meta.get(k):
             meta[k] = v
-    if meta.get("url") and not re.match(r"^https?://", meta["url"], re.I):
+    if meta.get("url") and not is_http_url(meta["url"]):
         meta["url"] = None
     published, source = meta.get("published"), "meta"
     if not published:

@@ -7,7 +7,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from .articles import TEXT_SUFFIXES
+from .articles import TEXT_SUFFIXES, is_http_url, meta_path_of
 
 
 class AddError(ValueError):
@@ -28,22 +28,22 @@ def add_article(src: Path, folder: Path, publisher: str | None = None, published
                 raise AddError(f"--published {published} is in the future")
         except ValueError:
             raise AddError(f"--published {published!r} is not a date (YYYY-MM-DD)") from None
-    if url and not re.match(r"^https?://", url, re.I):
+    if url and not is_http_url(url):
         raise AddError(f"--url {url!r} is not an http(s) URL")
     folder.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[^\w.-]+", "_", src.stem).strip("._") or "article"
     dest, n = folder / f"{stem}{suffix}", 2
-    while dest.exists() or dest.with_suffix(".meta.json").exists():
+    while dest.exists() or meta_path_of(dest).exists():
         dest, n = folder / f"{stem}_{n}{suffix}", n + 1
     shutil.copyfile(src, dest)
     meta = {"url": url, "publisher": publisher, "published": published, "title": title}
-    side = src.with_name(src.name[: -len(src.suffix)] + ".meta.json")
+    side = meta_path_of(src)
     if side.exists():  # metadata that came with the file fills what the options leave open
         try:
             given = json.loads(side.read_text(encoding="utf-8"))
             meta = {k: meta[k] or (given.get(k) if isinstance(given.get(k), str) else None) for k in meta}
         except ValueError:
             pass
-    dest.with_name(dest.name[: -len(suffix)] + ".meta.json").write_text(
+    meta_path_of(dest).write_text(
         json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return dest

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import store
-from .articles import Problem, read_article, scan
+from .articles import Problem, meta_path_of, read_article, scan
 from .extract import Extractor
 from .gazetteer import Gazetteer, load
 from .mentions import finder_for
@@ -92,7 +92,7 @@ def read_articles(folder: Path, known: dict[str, Article] | None = None,
         except OSError:
             st = None
         try:
-            meta_sig = os.stat(f"{str(path)[: -len(path.suffix)]}.meta.json").st_mtime_ns
+            meta_sig = os.stat(meta_path_of(path)).st_mtime_ns
         except OSError:
             meta_sig = 0
         stored = known.get(os.path.abspath(path))
