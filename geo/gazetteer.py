@@ -12,7 +12,7 @@ import math
 import os
 from collections import defaultdict
 from dataclasses import replace
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .normalize import fold_name, skeleton, strip_invisible
@@ -68,19 +68,27 @@ def _in_box(lat: float, lon: float) -> bool:
     return THEATRE_BOX[0] < lat < THEATRE_BOX[1] and THEATRE_BOX[2] < lon < THEATRE_BOX[3]
 
 
+@lru_cache(maxsize=8)
+def boundaries(directory: Path, layer: str) -> list[tuple[str, object]]:
+    """(English name, prepared polygon) of each feature of `inputs/<layer>.geojson` ("oblasts" or "raions")."""
+    import json
+
+    from shapely.geometry import shape
+    from shapely.prepared import prep
+
+    features = json.loads((directory / "inputs" / f"{layer}.geojson").read_text(encoding="utf-8"))["features"]
+    return [(f["properties"]["name_en"], prep(shape(f["geometry"]))) for f in features]
+
+
 def _theatre_test(directory: Path):
     """A test `(lat, lon) -> bool`: inside one of the oblast polygons `geo gazetteer add` accepts (those of
     inputs/oblasts.geojson), or only inside the coarse box when the polygons are not there."""
-    path = directory / "inputs" / "oblasts.geojson"
-    if not path.exists():
+    if not (directory / "inputs" / "oblasts.geojson").exists():
         return _in_box
-    import json
+    from shapely.geometry import Point
 
-    from shapely.geometry import Point, shape
-    from shapely.prepared import prep
-
-    shapes = [prep(shape(f["geometry"])) for f in json.loads(path.read_text(encoding="utf-8"))["features"]]
-    return lambda lat, lon: _in_box(lat, lon) and any(s.contains(Point(lon, lat)) for s in shapes)
+    shapes = boundaries(directory, "oblasts")
+    return lambda lat, lon: _in_box(lat, lon) and any(s.contains(Point(lon, lat)) for _, s in shapes)
 
 
 def _local_row_problem(row: dict, inside) -> str | None:

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import csv
-import json
 import re
 from pathlib import Path
 
 from . import gazetteer as gazetteer_module
-from .gazetteer import LOCAL_COLUMNS, Gazetteer
+from .gazetteer import LOCAL_COLUMNS, Gazetteer, boundaries
 from .normalize import fold_name
 
 
@@ -17,13 +16,11 @@ class LocalAddError(ValueError):
 
 def locate(lat: float, lon: float, directory: Path) -> tuple[str | None, str]:
     """(oblast, raion) of a point by the boundary polygons; oblast None outside the theatre's oblasts."""
-    from shapely.geometry import Point, shape
+    from shapely.geometry import Point
 
-    raions = json.loads((directory / "inputs" / "raions.geojson").read_text(encoding="utf-8"))["features"]
-    oblasts = json.loads((directory / "inputs" / "oblasts.geojson").read_text(encoding="utf-8"))["features"]
     pt = Point(lon, lat)
-    oblast = next((f["properties"]["name_en"] for f in oblasts if shape(f["geometry"]).contains(pt)), None)
-    raion = next((f["properties"]["name_en"] for f in raions if shape(f["geometry"]).contains(pt)), "")
+    oblast = next((name for name, poly in boundaries(directory, "oblasts") if poly.contains(pt)), None)
+    raion = next((name for name, poly in boundaries(directory, "raions") if poly.contains(pt)), "")
     return oblast, raion
 
 
@@ -36,22 +33,21 @@ def add_local(name: str, lat: float, lon: float, source: str, raion: str = "", p
     if oblast is None:
         raise LocalAddError(f"{lat}, {lon} is outside the theatre's oblasts")
     if raion:
-        layers = json.loads((directory / "inputs" / "raions.geojson").read_text(encoding="utf-8"))["features"]
-        known = {f["properties"]["name_en"] for f in layers}
+        known = {name for name, _ in boundaries(directory, "raions")}
         if raion not in known and oblast != "Sumy Oblast":
             raise LocalAddError(f"unknown raion {raion!r}; use an English name from raions.geojson, e.g. Sudzhansky")
         if raion in known and found_raion != raion:
             raise LocalAddError(f"{lat}, {lon} is not inside {raion} raion (it falls in {found_raion or oblast})")
     raion = raion or found_raion
-    gaz = Gazetteer(directory)
-    for p in gaz.lookup(name):
+    candidates = Gazetteer(directory).lookup(name)
+    for p in candidates:
         if p.raion == raion and p.lat is not None and p.precision == "point" and precision == "point":
             from geopy.distance import distance
 
             if distance((p.lat, p.lon), (lat, lon)).km < 1.0:
                 raise LocalAddError(f"{name} is already in the gazetteer as {p.id} ({p.lat}, {p.lon})")
     # A local row with the id of a shipped one corrects it; otherwise it is new.
-    same = [p for p in gaz.lookup(name) if p.raion == raion]
+    same = [p for p in candidates if p.raion == raion]
     ident = same[0].id if same else "local:" + re.sub(r"[^a-z0-9]+", "-", fold_name(name)).strip("-")
     row = {"id": ident, "name_en": name, "name_ru": name_ru or (same[0].name_ru if same else ""),
            "name_uk": name_uk or (same[0].name_uk if same else ""), "alt_names": "", "lat": f"{lat:.5f}",
