@@ -115,10 +115,12 @@ def to_gpkg(recs: list[dict], path) -> None:
     cites = pd.DataFrame([{"claim_id": r["claim_id"], **c} for r in recs for c in r["citations"]],
                          columns=["claim_id", "article", "publisher", "url"])
     pyogrio.write_dataframe(cites, path, layer="citations", driver="GPKG", append=False)
-    with sqlite3.connect(path) as db:
+    db = sqlite3.connect(path, isolation_level=None)  # autocommit: VACUUM cannot run inside a transaction
+    try:
         db.execute("UPDATE gpkg_contents SET last_change = '2000-01-01T00:00:00.000Z'")
-    with sqlite3.connect(path) as db:
         db.execute("VACUUM")
+    finally:
+        db.close()
 
 
 WRITERS = {"jsonl": to_jsonl, "csv": to_csv, "geojson": to_geojson}
