@@ -161,19 +161,23 @@ def claim_keys_of(db: sqlite3.Connection, stems: Iterable[str]) -> set[tuple]:
     return keys
 
 
-def _insert_groups(db: sqlite3.Connection, groups: list[list[Claim]]) -> None:
-    for g in groups:
-        c = g[0]
-        cur = db.execute("INSERT INTO claims VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
-            c.place_id, c.mention, c.status, c.claimant, c.claimant_side, c.date, c.date_precision, c.article,
-            c.evidence, c.evidence_start, c.evidence_end, c.mention_start, c.mention_end, c.cue, c.rule, c.relayed_by))
-        db.executemany("INSERT OR IGNORE INTO citations VALUES (?,?,?,?)",
-                       [(cur.lastrowid, o.article, o.evidence, o.evidence_start) for o in g])
+# The per-article claims as `_claim` reads them: the article, then CLAIM_COLUMNS.
+_ARTICLE_CLAIMS = f"SELECT article, {', '.join(CLAIM_COLUMNS)} FROM article_claims"
 
 
-def _sorted_group(claims: list[Claim], published: dict[str, str]) -> list[Claim]:
-    # The earliest outlet's sentence stands for the claim; the others are its citations.
-    return sorted(claims, key=lambda c: (published.get(c.article, ""), c.article, c.evidence_start, c.mention_start))
+def _claim(row: tuple) -> Claim:
+    return Claim(article=row[0], **dict(zip(CLAIM_COLUMNS, row[1:])))
+
+
+def _insert_group(db: sqlite3.Connection, claims: list[Claim], published: dict[str, str]) -> None:
+    """One grouped claim and its citations. The earliest outlet's sentence stands for the claim."""
+    g = sorted(claims, key=lambda c: (published.get(c.article, ""), c.article, c.evidence_start, c.mention_start))
+    c = g[0]
+    cur = db.execute("INSERT INTO claims VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+        c.place_id, c.mention, c.status, c.claimant, c.claimant_side, c.date, c.date_precision, c.article,
+        c.evidence, c.evidence_start, c.evidence_end, c.mention_start, c.mention_end, c.cue, c.rule, c.relayed_by))
+    db.executemany("INSERT OR IGNORE INTO citations VALUES (?,?,?,?)",
+                   [(cur.lastrowid, o.article, o.evidence, o.evidence_start) for o in g])
 
 
 def regroup(db: sqlite3.Connection, touched: set[tuple] | None = None) -> None:
@@ -190,20 +194,20 @@ def regroup(db: sqlite3.Connection, touched: set[tuple] | None = None) -> None:
         # millions of per-article claims).
         cur = db.cursor()
         cur.row_factory = None
-        rows = cur.execute(f"SELECT article, {', '.join(CLAIM_COLUMNS)} FROM article_claims ORDER BY date IS NULL, "
+        rows = cur.execute(f"{_ARTICLE_CLAIMS} ORDER BY date IS NULL, "
                            "CASE WHEN date IS NULL THEN article END, place_id, status, claimant, date")
         group: list[Claim] = []
         key = None
         for r in rows:
-            c = Claim(article=r[0], **dict(zip(CLAIM_COLUMNS, r[1:])))
+            c = _claim(r)
             k = claim_key(c)
             if k != key and group:
-                _insert_groups(db, [_sorted_group(group, published)])
+                _insert_group(db, group, published)
                 group = []
             key = k
             group.append(c)
         if group:
-            _insert_groups(db, [_sorted_group(group, published)])
+            _insert_group(db, group, published)
     else:
         for key in sorted(touched, key=str):
             if key[-1] is None:
@@ -213,10 +217,9 @@ def regroup(db: sqlite3.Connection, touched: set[tuple] | None = None) -> None:
             old = [r[0] for r in db.execute(f"SELECT id FROM claims WHERE {where}", args)]
             db.executemany("DELETE FROM citations WHERE claim_id = ?", [(i,) for i in old])
             db.executemany("DELETE FROM claims WHERE id = ?", [(i,) for i in old])
-            rows = db.execute(f"SELECT * FROM article_claims WHERE {where}", args).fetchall()
-            if rows:
-                claims = [Claim(article=r["article"], **{c: r[c] for c in CLAIM_COLUMNS}) for r in rows]
-                _insert_groups(db, [_sorted_group(claims, published)])
+            claims = [_claim(tuple(r)) for r in db.execute(f"{_ARTICLE_CLAIMS} WHERE {where}", args)]
+            if claims:
+                _insert_group(db, claims, published)
     db.execute("DELETE FROM places WHERE id NOT IN (SELECT place_id FROM article_claims)")
     db.execute("DELETE FROM place_names WHERE place_id NOT IN (SELECT id FROM places)")
 
