@@ -78,14 +78,13 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list
             anchors.append(cands[0])
     out = []
     for m in mentions:
+        named = near(oblasts, m.start, text)  # oblasts named in the mention's sentence, nearest first
         if not m.candidates:
-            named = near(oblasts, m.start, text)
             if named and named[0] not in THEATRE_OBLASTS:
                 m = replace(m, reason=f"outside the theatre: {named[0]} named nearby")
             out.append(m)
             continue
         cands = [gaz.places[c] for c in m.candidates]
-        named = near(oblasts, m.start, text)
         if named and named[0] not in THEATRE_OBLASTS and not any(c.oblast == named[0] for c in cands):
             # "captured Novodmytrivka in eastern Ukraine's Donetsk region": a homonym outside the theatre.
             out.append(replace(m, candidates=(), place_id=None, reason=f"outside the theatre: {named[0]} named nearby"))
@@ -93,7 +92,7 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list
         if len(cands) == 1:
             out.append(replace(m, place_id=cands[0].id, reason=m.reason or "only candidate"))
             continue
-        chosen, reason = _choose(cands, m, raions, oblasts, anchors, text)
+        chosen, reason = _choose(cands, m, raions, named, anchors)
         out.append(replace(m, place_id=chosen.id, reason=(m.reason + "; " if m.reason else "") + reason))
     return out
 
@@ -106,12 +105,12 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return great_circle((lat1, lon1), (lat2, lon2)).km
 
 
-def _choose(cands: list[Place], m: Mention, raions, oblasts, anchors, text: str) -> tuple[Place, str]:
+def _choose(cands: list[Place], m: Mention, raions, named_oblasts: list[str], anchors) -> tuple[Place, str]:
     for raion in near(raions, m.start):
         hit = [c for c in cands if c.raion == raion]
         if hit:
             return min(hit, key=_prior), f"{raion} raion named nearby"
-    for oblast in near(oblasts, m.start, text):
+    for oblast in named_oblasts:
         hit = [c for c in cands if c.oblast == oblast]
         if hit and len(hit) < len(cands):
             return min(hit, key=_prior), f"{oblast} named nearby"
