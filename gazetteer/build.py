@@ -170,15 +170,13 @@ class Builder:
             })
 
     def same_town(self, r: dict[str, str]) -> bool:
-        """GeoNames sometimes holds one town twice (Lgov: two points 6 km apart under one raion). Keep the
-        first row and note the other point rather than draw the town twice."""
-        k = self.key(r["oblast"], r["raion"], r["name_ru"] or r["name_en"])
-        first = self.rows.get(self.by_key.get(k, ""))
-        if first is None or not (r["name_ru"] and first["lat"] and r["lat"]):
+        """GeoNames sometimes holds one town twice (Lgov: two points 6 km apart). Keep the first row and note
+        the other point rather than draw the town twice."""
+        coord = parse_coord(r)
+        first = self.nearby_same_name(r["oblast"], r["name_ru"], coord)
+        if first is None:
             return False
-        km = geo_distance((float(first["lat"]), float(first["lon"])), (float(r["lat"]), float(r["lon"]))).km
-        if km > 10:
-            return False
+        km = geo_distance((float(first["lat"]), float(first["lon"])), coord).km
         first["alt_names"] = "|".join(dict.fromkeys(filter(None, first["alt_names"].split("|") + r["alt_names"].split("|"))))
         first["notes"] = (first["notes"] + f"; {r['id']} places the same town {km:.1f} km away").strip("; ")
         self.log.append(f"merged {r['id']} into {first['id']}: same name, {km:.1f} km apart")
