@@ -109,8 +109,6 @@ def safe_url(url: Any) -> str | None:
 @functools.lru_cache(maxsize=65536)
 def _safe_url(url: str) -> str | None:
     """Only absolute http(s) URLs and plain relative file paths survive; javascript:, data:, whitespace tricks -> None."""
-    if not isinstance(url, str):
-        return None
     u = url.strip()
     if _LOCAL_OK.fullmatch(u):
         return u
@@ -231,11 +229,12 @@ def build_payload(data: dict, base_layers: dict | None = None) -> dict:
     claims_in = _claim_rows(data)
     first = _day(data.get("first"))
     last = _day(data.get("last"))
-    dated = {d for d in map(_day, {c[_DATE] for c in claims_in if type(c[_DATE]) is str}) if d is not None}
-    if first is None:
-        first = min(dated) if dated else _dt.date(1970, 1, 1)
-    if last is None or last < first:
-        last = max(first, max(dated)) if dated else first
+    if first is None or last is None or last < first:  # the pipeline gives both; other callers may not
+        dated = {d for d in map(_day, {c[_DATE] for c in claims_in if type(c[_DATE]) is str}) if d is not None}
+        if first is None:
+            first = min(dated) if dated else _dt.date(1970, 1, 1)
+        if last is None or last < first:
+            last = max(first, max(dated)) if dated else first
     n_days = (last - first).days + 1
     stale = int(data.get("stale_days") or 30)
 
