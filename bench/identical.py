@@ -50,14 +50,22 @@ def run(*args: str, cwd: Path | None = None) -> str:
 
 
 def store_dump(path: Path) -> str:
+    """Every table's rows, sorted. Grouped claims are dumped without their id, and citations name their claim by
+    its content: ids carry no meaning (readers order claims by content), and a partial regroup may number the
+    groups it rebuilds in another order."""
     db = sqlite3.connect(path)
     lines = [f"user_version {db.execute('PRAGMA user_version').fetchone()[0]}"]
     tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
     for t in tables:
-        cols = [r[1] for r in db.execute(f"PRAGMA table_info({t})") if r[1] not in VOLATILE.get(t, set())]
+        cols = [r[1] for r in db.execute(f"PRAGMA table_info({t})")
+                if r[1] not in VOLATILE.get(t, set()) and (t, r[1]) not in (("claims", "id"), ("citations", "claim_id"))]
         lines.append(f"table {t}: {', '.join(cols)}")
-        order = ", ".join(f'"{c}"' for c in cols)
-        for row in db.execute(f"SELECT {order} FROM {t} ORDER BY {order}"):
+        select = ", ".join(f't."{c}"' for c in cols)
+        source = f"{t} t"
+        if t == "citations":
+            select += ", c.place_id, c.status, c.claimant, c.date, c.article"
+            source += " JOIN claims c ON c.id = t.claim_id"
+        for row in db.execute(f"SELECT {select} FROM {source} ORDER BY {select}"):
             lines.append(json.dumps(row, ensure_ascii=False))
     db.close()
     return "\n".join(lines)
