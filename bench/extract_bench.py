@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.gazetteer import load  # noqa: E402
-from geo.mentions import finder_for  # noqa: E402
+from geo.places.gazetteer import load  # noqa: E402
+from geo.places.mentions import finder_for  # noqa: E402
 from geo.pipeline import extract  # noqa: E402
 from geo.records import Article  # noqa: E402
 
@@ -58,7 +58,7 @@ def synthetic_articles(n: int, seed: int = 7) -> list[Article]:
 
 
 def cold_load_seconds() -> float:
-    code = ("import time,sys; sys.path.insert(0, %r); t=time.perf_counter(); from geo.gazetteer import Gazetteer; "
+    code = ("import time,sys; sys.path.insert(0, %r); t=time.perf_counter(); from geo.places.gazetteer import Gazetteer; "
             "Gazetteer(%r); print(time.perf_counter()-t)") % (str(ROOT), str(ROOT / "gazetteer"))
     runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout) for _ in range(5)]
     return sorted(runs)[len(runs) // 2]

@@ -1,4 +1,4 @@
-"""Benchmark the map page (geo/mapview.py) against folium's TimestampedGeoJson.
+"""Benchmark the map page (geo/map/) against folium's TimestampedGeoJson.
 
     .venv/bin/python bench/map_bench.py                      # default sizes, prints a table
     .venv/bin/python bench/map_bench.py --sizes 2000x50000 --write-readme
@@ -36,7 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.mapview import render_map  # noqa: E402
+from geo.map.page import render_map  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -140,9 +140,9 @@ def make_router(assets: Path | None, log: list):
         for pat, rel in ASSET_MAP.items():
             if re.search(pat, url):
                 if rel is None:
-                    body = (ROOT / "geo/vendor/leaflet/leaflet.js").read_bytes()
+                    body = (ROOT / "geo/map/vendor/leaflet/leaflet.js").read_bytes()
                 elif rel == "LEAFLET_CSS":
-                    body = (ROOT / "geo/vendor/leaflet/leaflet.css").read_bytes()
+                    body = (ROOT / "geo/map/vendor/leaflet/leaflet.css").read_bytes()
                 else:
                     body = (assets / rel).read_bytes()
                 ctype = "text/css" if url.endswith(".css") else "application/javascript"
@@ -208,7 +208,7 @@ def run(sizes, steps: int, assets: Path | None) -> list[dict]:
     empty = {"first": FIRST.isoformat(), "last": LAST.isoformat(), "places": [], "claims": []}
     render_map(empty, tmp / "ours_empty.html", synthetic(1, 0)[1])
     render_tsgj(empty, tmp / "tsgj_empty.html")
-    lib = {"geo.mapview": (tmp / "ours_empty.html").stat().st_size,
+    lib = {"geo.map": (tmp / "ours_empty.html").stat().st_size,
            "TimestampedGeoJson": (tmp / "tsgj_empty.html").stat().st_size}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
@@ -220,8 +220,8 @@ def run(sizes, steps: int, assets: Path | None) -> list[dict]:
             py_ms = (time.perf_counter() - t0) * 1000
             r = browse(browser, ours, "ours", None, steps)
             size = ours.stat().st_size
-            rows.append({"impl": "geo.mapview", "N": n, "M": m, "bytes": size, "lib_bytes": lib["geo.mapview"],
-                         "per_claim": (size - lib["geo.mapview"]) / m, "py_ms": py_ms, **r})
+            rows.append({"impl": "geo.map", "N": n, "M": m, "bytes": size, "lib_bytes": lib["geo.map"],
+                         "per_claim": (size - lib["geo.map"]) / m, "py_ms": py_ms, **r})
             print(json.dumps(rows[-1]), flush=True)
 
             tj = tmp / f"tsgj_{n}_{m}.html"
@@ -264,7 +264,7 @@ def table(rows) -> str:
     return "\n".join(out)
 
 
-MAP_SECTION = """## Map page (`geo/mapview.py`) vs folium `TimestampedGeoJson`
+MAP_SECTION = """## Map page (`geo/map/`) vs folium `TimestampedGeoJson`
 
 Produced by `.venv/bin/python bench/map_bench.py --tsgj-assets /tmp/tsgj --write-readme`
 (headless Debian Chromium, synthetic seeded data over 2024-08-06..2025-04-27 = 265 days; every
@@ -274,13 +274,13 @@ slider step of the range is timed: `setDay(d)` + a forced style/layout flush for
 {table}
 
 "bytes / claim" is (HTML size − size of the same page with no place and no claim) / claims: for
-geo.mapview the subtracted part is Leaflet 1.9.4 (JS + CSS with its images as data: URIs), our
+geo.map the subtracted part is Leaflet 1.9.4 (JS + CSS with its images as data: URIs), our
 JS/CSS and the controls, {ours_lib}; for TimestampedGeoJson it is folium's page skeleton (its
 libraries are CDN links, not in the file).  Claims are synthetic: 10-22 words of evidence each, so
-about 127 of geo.mapview's bytes per claim are the quoted sentence itself.
+about 127 of geo.map's bytes per claim are the quoted sentence itself.
 
-* **geo.mapview** is one offline file; 0 requests.  The payload is column-oriented
-  (`geo/mapview.py` docstring): claims sorted by place and day, days as deltas, status and side
+* **geo.map** is one offline file; 0 requests.  The payload is column-oriented
+  (`geo/map/payload.py` docstring): claims sorted by place and day, days as deltas, status and side
   in one small integer, claimant / publisher / cue interned in a string table, article name and
   URL in an article table, repeated evidence sentences stored once, the search index rebuilt in
   the browser from the names.  The page decodes it once at load into per-place, per-side

@@ -32,7 +32,7 @@ from shapely.geometry import Point, Polygon, shape  # noqa: E402
 from shapely.prepared import prep  # noqa: E402
 
 from geo.normalize import fold_name  # noqa: E402
-from geo.spellings import cleaned, english_spellings  # noqa: E402
+from geo.places.spellings import cleaned, english_spellings  # noqa: E402
 import iuliia  # noqa: E402
 
 OUT_COLUMNS = [

@@ -56,7 +56,7 @@ def build(articles_dir: Path, out_dir: Path, strict: bool) -> None:
 @click.option("--out", "out_dir", default="maps", show_default=True, type=click.Path(path_type=Path))
 def add(file: Path, publisher, published, url, title, articles_dir: Path, out_dir: Path) -> None:
     """Copy FILE (.txt, .md, .html) into the articles folder with its metadata, and rebuild."""
-    from .intake import AddError, add_article
+    from .ingest.intake import AddError, add_article
 
     try:
         dest = add_article(file, articles_dir, publisher, published, url, title)
@@ -177,7 +177,7 @@ def gazetteer() -> None:
 @click.option("--name-uk", default="")
 def gazetteer_add(name: str, lat: float, lon: float, source: str, raion: str, precision: str, name_ru: str, name_uk: str) -> None:
     """Add or correct a settlement in gazetteer/local.csv (validated against the raion polygons)."""
-    from .local_gazetteer import LocalAddError, add_local
+    from .places.local import LocalAddError, add_local
 
     try:
         row = add_local(name, lat, lon, source, raion, precision, name_ru, name_uk)

@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .gazetteer import Gazetteer, load
+from .places.gazetteer import Gazetteer, load
 from .normalize import skeleton
 from .pipeline import extract, read_articles
 

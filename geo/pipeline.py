@@ -16,13 +16,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import store
-from .articles import Problem, meta_path_of, read_article, scan
-from .extract import Extractor
-from .gazetteer import Gazetteer, load
-from .mentions import finder_for
+from .claims.rules import Extractor
+from .ingest.articles import Problem, meta_path_of, read_article, scan
 from .normalize import fold_name
+from .places.gazetteer import Gazetteer, load
+from .places.mentions import finder_for
+from .places.resolve import named_raions, near, resolve_mentions
 from .records import Article, Claim, Mention, Place
-from .resolve import named_raions, near, resolve_mentions
 
 
 @dataclass
@@ -242,9 +242,10 @@ def _fingerprint(paths: list[Path]) -> str:
 def extractor_version() -> str:
     """Changes whenever the extraction code or its data tables change, so stored articles are re-read."""
     here = Path(__file__).parent
-    modules = ("articles", "claimants", "dates", "extract", "gazetteer", "mentions", "normalize", "records",
-               "resolve", "sentences", "spellings")
-    return _fingerprint([here / f"{m}.py" for m in modules] + sorted((here / "data").glob("*")))
+    modules = ("ingest/articles", "claims/speakers", "claims/dates", "claims/rules", "places/gazetteer", "places/mentions",
+               "normalize", "records", "places/resolve", "claims/sentences", "places/spellings")
+    return _fingerprint([here / f"{m}.py" for m in modules] + sorted((here / "places" / "data").glob("*"))
+                        + sorted((here / "claims" / "data").glob("*")))
 
 
 def gazetteer_version(gaz: Gazetteer) -> str:
@@ -277,8 +278,8 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
     store is updated in one transaction, the map written under a temporary name and moved into place; the
     transaction commits only once the map is complete, so a failed build leaves both as they were.
     """
-    from . import mapview
-    from .mapdata import map_data
+    from .map import page
+    from .map.data import map_data
 
     if not Path(articles_dir).is_dir():
         # Reading nothing would count every stored article as deleted.
@@ -340,7 +341,7 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
                         f"{key[0]} ({key[1]} claims): {old[0] if old else 'none'} → {new[0] if new else 'none'}"
                         + (f" as of {new[1]}" if new else ""))
             data, layers = map_data(db, gaz, out_dir)
-            mapview.render_map(data, map_tmp, layers, cache_dir=out_dir / ".cache")
+            page.render_map(data, map_tmp, layers, cache_dir=out_dir / ".cache")
             counts = {
                 "articles": db.execute("SELECT COUNT(*) FROM articles").fetchone()[0],
                 "mentions": db.execute("SELECT COUNT(*) FROM mentions").fetchone()[0],

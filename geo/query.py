@@ -73,7 +73,7 @@ def claims_for_name(name: str, db_path: Path) -> ClaimsResult:
 
 
 def _unknown(db, name: str) -> str:
-    from .gazetteer import load
+    from .places.gazetteer import load
 
     gaz = load()
     places = gaz.lookup(name)
@@ -88,7 +88,7 @@ def _unknown(db, name: str) -> str:
 
 
 def describe_places(name: str, explain: bool = False) -> tuple[list[str], bool]:
-    from .gazetteer import load
+    from .places.gazetteer import load
 
     gaz = load()
     places = gaz.lookup(name)

@@ -94,8 +94,8 @@ def test_export_without_store_is_a_clear_error(runner, tmp_path):
 def test_gazetteer_add_places_an_unlocated_settlement(runner, tmp_path, monkeypatch):
     gaz_dir = tmp_path / "gazetteer"
     shutil.copytree(ROOT / "gazetteer", gaz_dir, ignore=shutil.ignore_patterns("local.csv"))
-    monkeypatch.setattr("geo.gazetteer.DEFAULT_DIR", gaz_dir)
-    from geo import gazetteer as gz
+    monkeypatch.setattr("geo.places.gazetteer.DEFAULT_DIR", gaz_dir)
+    from geo.places import gazetteer as gz
 
     monkeypatch.setattr(gz, "_CACHE", {})
     bad = runner.invoke(main, ["gazetteer", "add", "Skrylevka", "--lat", "55.75", "--lon", "37.6", "--source", "x"])

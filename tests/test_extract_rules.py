@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from geo.claimants import normalise
-from geo.gazetteer import load
+from geo.claims.speakers import normalise
+from geo.places.gazetteer import load
 from geo.pipeline import extract
 from geo.records import Article
 
@@ -157,7 +157,7 @@ def test_every_claim_records_cue_and_rule():
 
 
 def test_runaway_sentences_are_cut_so_work_stays_linear():
-    from geo.sentences import MAX_SENTENCE, split
+    from geo.claims.sentences import MAX_SENTENCE, split
 
     text = ("Russian troops captured Plekhovo near Sudzha and " * 4000).strip()
     parts = split(text)

@@ -26,7 +26,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo import dates
+from geo.claims import dates
 from geo.cli import main
 from geo.normalize import INVISIBLE, fold, fold_name
 from geo.store import connect
@@ -99,7 +99,7 @@ def _gazetteer_with_local(dest: Path, local: bytes | str | None) -> Path:
 @pytest.fixture
 def use_gazetteer(monkeypatch):
     """Point the CLI (in this process) at another gazetteer folder."""
-    from geo import gazetteer as gz
+    from geo.places import gazetteer as gz
 
     def _use(directory: Path) -> None:
         monkeypatch.setattr(gz, "DEFAULT_DIR", directory)
@@ -167,7 +167,7 @@ def test_unreadable_file_even_as_root(runner, articles, tmp_path, monkeypatch):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("geo.articles.open", denying_open, raising=False)
+    monkeypatch.setattr("geo.ingest.articles.open", denying_open, raising=False)
     result = _build(runner, articles, tmp_path / "out")
     assert result.exit_code == 0, result.output
     assert _line(result.output, "skipped", "locked.txt", "cannot be read (Permission denied)")
@@ -331,7 +331,7 @@ def test_bad_local_gazetteer_rows_are_named_and_skipped(runner, articles, tmp_pa
 
 
 def test_local_gazetteer_with_a_bom_or_in_windows_1251_loads(tmp_path):
-    from geo.gazetteer import Gazetteer
+    from geo.places.gazetteer import Gazetteer
 
     row = "local:bom,Bomovka,Бомовка,,,51.60000,35.90000,Kursk Oblast,,point,test,\n"
     g = Gazetteer(_gazetteer_with_local(tmp_path / "g1", b"\xef\xbb\xbf" + (LOCAL_HEADER + row).encode("utf-8")))

@@ -6,10 +6,10 @@ import json
 
 from shapely.geometry import Point, shape
 
-from geo.gazetteer import load
-from geo.mentions import finder_for
-from geo.resolve import resolve_mentions
-from geo.spellings import english_spellings, kmu2010
+from geo.places.gazetteer import load
+from geo.places.mentions import finder_for
+from geo.places.resolve import resolve_mentions
+from geo.places.spellings import english_spellings, kmu2010
 
 from conftest import ROOT
 
@@ -100,7 +100,7 @@ def test_postal_placeholders_never_enter_as_points():
 def test_geopy_interface_offline():
     from geopy.location import Location
 
-    from geo.geocoder import OfflineGazetteer
+    from geo.places.geocoder import OfflineGazetteer
 
     geocoder = OfflineGazetteer()
     loc = geocoder.geocode("Суджа")
@@ -118,7 +118,7 @@ def test_online_fallback_against_a_local_server(tmp_path):
 
     from geopy.geocoders import Nominatim
 
-    from geo.geocoder import with_fallback
+    from geo.places.geocoder import with_fallback
 
     hits = []
 

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 
 from geo.cli import main
-from geo.gazetteer import load
+from geo.places.gazetteer import load
 from geo.pipeline import build, build_lock, extract_many
 
 from conftest import ROOT, write_article

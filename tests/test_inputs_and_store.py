@@ -8,9 +8,9 @@ import sqlite3
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.articles import read_article
+from geo.ingest.articles import read_article
 from geo.cli import main
-from geo.gazetteer import load
+from geo.places.gazetteer import load
 from geo.pipeline import extract
 from geo.records import Article
 from geo.store import SCHEMA_VERSION
@@ -123,7 +123,7 @@ def test_failed_build_keeps_the_previous_store_and_map(runner, articles, tmp_pat
     def disk_full(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("geo.mapview.render_map", disk_full)
+    monkeypatch.setattr("geo.map.page.render_map", disk_full)
     result = _build(runner, articles, out)
     assert result.exit_code != 0 and "No space left" in result.output
     assert (out / "index.html").read_bytes() == before[1]

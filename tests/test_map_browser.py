@@ -12,7 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from map_fixture import XSS_EVIDENCE, XSS_NAME, base_layers, build_data  # noqa: E402
 
-from geo.mapview import build_payload, payload_json, render_map  # noqa: E402
+from geo.map.page import render_map
+from geo.map.payload import build_payload, payload_json  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -345,7 +346,7 @@ def test_deterministic_across_processes(tmp_path):
     code = (
         "import sys; sys.path.insert(0, 'tests');"
         "from pathlib import Path; from map_fixture import build_data, base_layers;"
-        "from geo.mapview import render_map;"
+        "from geo.map.page import render_map;"
         "render_map(build_data(), Path(sys.argv[1]), base_layers())"
     )
     root = Path(__file__).resolve().parents[1]

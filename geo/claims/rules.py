@@ -13,9 +13,9 @@ from functools import lru_cache
 from importlib import resources
 
 from . import dates
-from .claimants import Attribution, Claimant, attribute, entities, publisher_claimant, speakers
-from .gazetteer import Gazetteer
-from .records import Article, Claim, Mention
+from .speakers import Attribution, Claimant, attribute, entities, publisher_claimant, speakers
+from ..places.gazetteer import Gazetteer
+from ..records import Article, Claim, Mention
 from .sentences import Sentence, split
 
 OTHER = {"russia": "ukraine", "ukraine": "russia"}
@@ -78,7 +78,7 @@ class Cue:
 
 @lru_cache(maxsize=1)
 def cues() -> tuple[Cue, ...]:
-    text = resources.files("geo.data").joinpath("cues.csv").read_text(encoding="utf-8")
+    text = resources.files("geo.claims").joinpath("data", "cues.csv").read_text(encoding="utf-8")
     return tuple(Cue(r["id"], r["kind"], re.compile(r["pattern"], re.I)) for r in csv.DictReader(text.splitlines()))
 
 
@@ -457,6 +457,6 @@ def _latest_full_date(text: str) -> str | None:
 
 
 def _slug(text: str) -> str:
-    from .normalize import fold_name
+    from ..normalize import fold_name
 
     return re.sub(r"[^\w]+", "-", fold_name(text)).strip("-")

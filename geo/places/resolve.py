@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .gazetteer import THEATRE_OBLASTS, Gazetteer
-from .records import Mention, Place
+from ..records import Mention, Place
 
 CORE_RAIONS = {"Sudzhansky": 3, "Korenevsky": 3, "Glushkovsky": 2, "Belovsky": 2, "Bolshesoldatsky": 2,
                "Lgovsky": 1, "Rylsky": 1, "Krasnoyaruzhsky": 1, "Graivoronsky": 1, "Sumy": 1}
@@ -24,7 +24,7 @@ CONTEXT_WINDOW = 250
 def _aliases() -> tuple[tuple[re.Pattern[str], dict[str, str]], tuple[re.Pattern[str], dict[str, str]]]:
     """One alternation regex per kind (raion, oblast) and the folded alias → name table behind it."""
     def load(name: str, key: str) -> tuple[re.Pattern[str], dict[str, str]]:
-        text = resources.files("geo.data").joinpath(name).read_text(encoding="utf-8")
+        text = resources.files("geo.places").joinpath("data", name).read_text(encoding="utf-8")
         names: dict[str, str] = {}
         for row in csv.DictReader(text.splitlines()):
             for alias in row["aliases"].split("|"):

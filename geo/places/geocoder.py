@@ -16,8 +16,8 @@ from geopy.location import Location
 from geopy.point import Point
 
 from .gazetteer import Gazetteer, load
-from .normalize import fold_name
-from .records import Place
+from ..normalize import fold_name
+from ..records import Place
 
 
 def _location(p: Place) -> Location:
@@ -76,7 +76,7 @@ class CachedFallbackGeocoder(Geocoder):
             answer = self._online_geocode(query, exactly_one=True, **kwargs)
             if answer is None:
                 return None
-            from .local_gazetteer import locate
+            from .local import locate
 
             oblast, raion = locate(answer.latitude, answer.longitude, self.offline.gaz.directory)
             if oblast is None:

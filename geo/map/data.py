@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-from .gazetteer import Gazetteer
-from .mapview import CLAIM_FIELDS
-from .store import CLAIM_ORDER
+from ..places.gazetteer import Gazetteer
+from .payload import CLAIM_FIELDS
+from ..store import CLAIM_ORDER
 
 STALE_DAYS = 30  # a side's status not re-asserted for this many days is drawn faded
 

@@ -14,12 +14,12 @@ from importlib import resources
 import ahocorasick
 
 from .gazetteer import Gazetteer
-from .normalize import fold, fold_name, skeleton
-from .records import Mention
+from ..normalize import fold, fold_name, skeleton
+from ..records import Mention
 
 
 def _word_list(name: str) -> frozenset[str]:
-    text = resources.files("geo.data").joinpath(name).read_text(encoding="utf-8")
+    text = resources.files("geo.places").joinpath("data", name).read_text(encoding="utf-8")
     return frozenset(l.strip() for l in text.splitlines() if l.strip() and not l.startswith("#"))
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import gazetteer as gazetteer_module
 from .gazetteer import LOCAL_COLUMNS, Gazetteer, boundaries
-from .normalize import fold_name
+from ..normalize import fold_name
 
 
 class LocalAddError(ValueError):

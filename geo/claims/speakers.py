@@ -52,14 +52,14 @@ class Claimant:
 
 @lru_cache(maxsize=1)
 def table() -> list[tuple[re.Pattern[str], Claimant]]:
-    text = resources.files("geo.data").joinpath("claimants.csv").read_text(encoding="utf-8")
+    text = resources.files("geo.claims").joinpath("data", "claimants.csv").read_text(encoding="utf-8")
     return [(re.compile(r["pattern"], re.I), Claimant(r["canonical"], r["side"], r["kind"]))
             for r in csv.DictReader(text.splitlines())]
 
 
 @lru_cache(maxsize=1)
 def _publisher_sides() -> list[tuple[re.Pattern[str], str]]:
-    text = resources.files("geo.data").joinpath("publishers.csv").read_text(encoding="utf-8")
+    text = resources.files("geo.claims").joinpath("data", "publishers.csv").read_text(encoding="utf-8")
     return [(re.compile(r["pattern"]), r["side"]) for r in csv.DictReader(text.splitlines())]
 
 

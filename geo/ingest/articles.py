@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .dates import dateline
-from .normalize import INVISIBLE
-from .records import Article
+from ..claims.dates import dateline
+from ..normalize import INVISIBLE
+from ..records import Article
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 META_KEYS = {"url", "publisher", "published", "title"}

@@ -15,10 +15,10 @@ from dataclasses import replace
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from .normalize import fold_name, skeleton, strip_invisible
-from .records import Place
+from ..normalize import fold_name, skeleton, strip_invisible
+from ..records import Place
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DIR = Path(os.environ.get("GEO_GAZETTEER_DIR", REPO_ROOT / "gazetteer"))
 # Oblasts whose settlements the incursion and the border fighting concern; others are out of the theatre.
 THEATRE_OBLASTS = {"Kursk Oblast", "Belgorod Oblast", "Bryansk Oblast", "Sumy Oblast"}
@@ -142,7 +142,7 @@ class Gazetteer:
         """The user's rows. The file is edited by hand: a bad row (no id or name, a missing or unreadable
         coordinate, one outside the theatre's oblasts, an unknown precision) gives one warning naming the file
         and line and is skipped; the other rows load."""
-        from .articles import (
+        from ..ingest.articles import (
             decode,  # the same encodings as articles (a spreadsheet may save Windows-1251)
         )
         from .spellings import (

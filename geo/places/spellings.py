@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import iuliia
 
-from .normalize import fold_name
+from ..normalize import fold_name
 
 _RU_SCHEMES = (
     iuliia.WIKIPEDIA,
