@@ -27,6 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from geo.claims import dates
+from geo.ingest.datelines import dateline
 from geo.cli import main
 from geo.normalize import INVISIBLE, fold, fold_name
 from geo.store import connect
@@ -599,4 +600,4 @@ def test_date_resolution_never_moves_a_claim_after_publication(earlier, sentence
     assert r.date is None or r.date <= pub, (r, sentence)
     if r.date is not None:
         date.fromisoformat(r.date)  # a real day
-    dates.dateline(earlier + "\n" + sentence)  # never raises
+    dateline(earlier + "\n" + sentence)  # never raises

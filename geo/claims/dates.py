@@ -12,21 +12,16 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-MONTHS = {
-    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
-    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
-    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
-}
+from ..months import MON, MONTH_NAMES, MONTHS, calendar_day
+
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
-_MONTH_NAMES = r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-_MON = rf"(?P<mon>{_MONTH_NAMES})\.?"
 _EXPLICIT = [
-    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MON}(?:,?\s+(?P<year>20\d\d))?\b", re.I),
-    re.compile(rf"\b{_MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>20\d\d))?(?!\s*(?:km|kilomet|mile))", re.I),
+    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MON}(?:,?\s+(?P<year>20\d\d))?\b", re.I),
+    re.compile(rf"\b{MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>20\d\d))?(?!\s*(?:km|kilomet|mile))", re.I),
     re.compile(r"\b(?P<m>\d{1,2})/(?P<day>\d{1,2})/(?P<year>20\d\d)\b"),
     re.compile(r"\b(?P<year>20\d\d)-(?P<m>\d\d)-(?P<day>\d\d)\b"),
 ]
-_RANGE_TAIL = re.compile(rf"^\s*(?:-|–|—|to|through|until|and)\s*(?:(?P<mon2>{_MONTH_NAMES})\.?\s+)?(?P<day2>\d{{1,2}})\b", re.I)
+_RANGE_TAIL = re.compile(rf"^\s*(?:-|–|—|to|through|until|and)\s*(?:(?P<mon2>{MONTH_NAMES})\.?\s+)?(?P<day2>\d{{1,2}})\b", re.I)
 _WEEKDAY = re.compile(r"\b(?:on\s+|last\s+|this\s+|late\s+|early\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:night|morning|evening|afternoon))?\b", re.I)
 _RELATIVE = re.compile(r"\b(yesterday|today|tonight|this morning|overnight|last night|the day before)\b", re.I)
 _VAGUE = re.compile(
@@ -44,13 +39,6 @@ class Resolved:
     date: str | None
     precision: str  # day | week | month | none
     how: str
-
-
-def _mk(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
 
 
 def explicit_dates(text: str, published: date | None) -> list[tuple[int, date]]:
@@ -72,7 +60,7 @@ def explicit_dates(text: str, published: date | None) -> list[tuple[int, date]]:
                 year = published.year if (month, day) <= (published.month, published.day) else published.year - 1
             else:
                 continue  # a day and month with nothing to fix the year
-            d = _mk(year, month, day)
+            d = calendar_day(year, month, day)
             if d and (published is None or d <= published):
                 out.append((m.start(), d))
     return out
@@ -85,7 +73,7 @@ def weekday_date(weekday: str, published: date) -> date:
 
 
 _SAME_DAY = re.compile(r"\b(?:(?:on\s+)?the\s+same\s+day|that\s+(?:same\s+)?day|later\s+that\s+day)\b", re.I)
-_NARRATIVE = re.compile(rf"^(?:On|By|As\s+of)?\s*(?:(?:{_MONTH_NAMES})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTH_NAMES})\.?)(?:st|nd|rd|th)?(?:,?\s+20\d\d)?\s*,", re.I)
+_NARRATIVE = re.compile(rf"^(?:On|By|As\s+of)?\s*(?:(?:{MONTH_NAMES})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{MONTH_NAMES})\.?)(?:st|nd|rd|th)?(?:,?\s+20\d\d)?\s*,", re.I)
 
 
 def narrative_date(sentence: str, published: str | None) -> str | None:
@@ -149,27 +137,3 @@ def resolve(sentence: str, published: str | None, cue_pos: int = 0, article_defa
     if pub:
         return Resolved(pub.isoformat(), "day", "publication date (statement of the day)")
     return Resolved(None, "none", "no date and no publication date")
-
-
-_DATELINE = [
-    re.compile(r"\b(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s+(?P<m>\d\d)/(?P<d>\d\d)/(?P<y>20\d\d)\b", re.I),
-    re.compile(rf"^[A-Z][A-Z ,.]+,\s+{_MON}\s+(?P<d>\d{{1,2}})(?:,\s+(?P<y>20\d\d))?", re.I | re.M),
-    re.compile(rf"(?:published|updated|posted)(?:\s+on)?:?\s+{_MON}\s+(?P<d>\d{{1,2}}),?\s+(?P<y>20\d\d)", re.I),
-    re.compile(rf"(?:published|updated|posted)(?:\s+on)?:?\s+(?P<d>\d{{1,2}})\s+{_MON}\s+(?P<y>20\d\d)", re.I),
-]
-
-
-def dateline(text: str) -> str | None:
-    """A publication date printed in the article itself (a dateline or a "Published" line)."""
-    for rx in _DATELINE:
-        m = rx.search(text)
-        if not m:
-            continue
-        g = m.groupdict()
-        if not g.get("y"):
-            continue
-        month = int(g["m"]) if g.get("m") else MONTHS[g["mon"].lower().rstrip(".")]
-        d = _mk(int(g["y"]), month, int(g["d"]))
-        if d:
-            return d.isoformat()
-    return None

@@ -1,5 +1,5 @@
 """Read articles from a folder: `.txt`/`.md` (optional front matter) and `.html`, each with an optional
-`.meta.json` beside it. Bytes are decoded by detection (BOM, UTF-8, UTF-16, Windows-1251), not assumed.
+`.meta.json` beside it. Bytes are decoded by detection (`geo.text`: BOM, UTF-8, UTF-16, Windows-1251).
 Every file that cannot be used yields one `Problem` naming the file and the reason; the rest go on.
 """
 from __future__ import annotations
@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from ..claims.dates import dateline
 from ..normalize import INVISIBLE
 from ..records import Article
+from ..text import decode, decode_noting, utf16_without_bom
+from .datelines import dateline
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 META_KEYS = {"url", "publisher", "published", "title"}
@@ -36,65 +37,13 @@ class Problem:
         return f"{self.path}: {self.reason}"
 
 
-def decode(data: bytes) -> str:
-    """Decode article bytes: BOMs, then UTF-8, then UTF-16 without BOM, then Windows-1251."""
-    return decode_noting(data)[0]
-
-
-def _replaced(data: bytes, text: str) -> int:
-    """How many invalid UTF-8 sequences decoding `data` with errors="replace" turned into U+FFFD."""
-    return text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 without a byte order mark: the high byte of each unit is 0 (Latin), 4 (Cyrillic) or 0x20
-    (dashes, quotes). UTF-8 text never holds a zero byte, so at least one is required."""
-    if len(data) < 4:
-        return None
-    for enc, high in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
-        zeros = high.count(0)
-        if zeros and zeros + high.count(4) + high.count(0x20) > 0.8 * len(high):
-            return enc
-    return None
-
-
-def decode_noting(data: bytes) -> tuple[str, str | None]:
-    """Like `decode`, with a note when bytes were repaired: UTF-8 with a few corrupt sequences (a truncated
-    download, a bad copy) keeps its text with U+FFFD in their place instead of being read as Windows-1251."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        text = data[3:].decode("utf-8", errors="replace")
-        bad = _replaced(data[3:], text)
-        return text, (f"{bad} invalid UTF-8 byte sequence(s) replaced" if bad else None)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), None
-    utf16 = _utf16_without_bom(data)
-    if utf16:
-        return data.decode(utf16, errors="strict"), None  # valid UTF-8 too, as mojibake with zeros: try first
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("utf-8", errors="replace")
-    bad = _replaced(data, text)
-    # Windows-1251 Cyrillic has almost no valid UTF-8 sequences; UTF-8 with a few bad bytes has many.
-    if sum(1 for c in text if ord(c) > 127 and c != "\ufffd") >= 20 * bad:
-        return text, f"{bad} invalid UTF-8 byte sequence(s) replaced"
-    text = data.decode("cp1251")
-    # cp1251 decodes any byte; accept it only if the result reads like Russian or plain text.
-    letters = sum(c.isalpha() for c in text)
-    cyr = sum("а" <= c.lower() <= "я" for c in text)
-    if letters and (cyr / letters > 0.5 or all(c.isprintable() or c.isspace() for c in text)):
-        return text, None
-    raise UnicodeDecodeError("cp1251", data, 0, 1, "not text in any known encoding")
-
-
 def _looks_binary(data: bytes) -> str | None:
     if data.startswith(b"%PDF"):
         return "a PDF file, not text"
     if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x1f\x8b")):
         return "a binary file (image or archive), not text"
     head = data[:4096]
-    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head)):
+    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(head)):
         return "binary data, not text"
     return None
 

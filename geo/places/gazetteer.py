@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..normalize import fold_name, skeleton, strip_invisible
 from ..records import Place
+from ..text import decode  # the same encodings as articles (a spreadsheet may save Windows-1251)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DIR = Path(os.environ.get("GEO_GAZETTEER_DIR", REPO_ROOT / "gazetteer"))
@@ -142,9 +143,6 @@ class Gazetteer:
         """The user's rows. The file is edited by hand: a bad row (no id or name, a missing or unreadable
         coordinate, one outside the theatre's oblasts, an unknown precision) gives one warning naming the file
         and line and is skipped; the other rows load."""
-        from ..ingest.articles import (
-            decode,  # the same encodings as articles (a spreadsheet may save Windows-1251)
-        )
         from .spellings import (
             english_spellings,  # iuliia only when the user has local rows
         )

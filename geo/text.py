@@ -1,0 +1,55 @@
+"""Bytes to text: article files, metadata and the user's `local.csv` may be UTF-8, UTF-16 (with or without a
+byte order mark) or Windows-1251 (a spreadsheet's save), so the encoding is detected, not assumed."""
+from __future__ import annotations
+
+
+def decode(data: bytes) -> str:
+    """Decode article bytes: BOMs, then UTF-8, then UTF-16 without BOM, then Windows-1251."""
+    return decode_noting(data)[0]
+
+
+def _replaced(data: bytes, text: str) -> int:
+    """How many invalid UTF-8 sequences decoding `data` with errors="replace" turned into U+FFFD."""
+    return text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
+
+
+def utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a byte order mark: the high byte of each unit is 0 (Latin), 4 (Cyrillic) or 0x20
+    (dashes, quotes). UTF-8 text never holds a zero byte, so at least one is required."""
+    if len(data) < 4:
+        return None
+    for enc, high in (("utf-16-le", data[1::2]), ("utf-16-be", data[0::2])):
+        zeros = high.count(0)
+        if zeros and zeros + high.count(4) + high.count(0x20) > 0.8 * len(high):
+            return enc
+    return None
+
+
+def decode_noting(data: bytes) -> tuple[str, str | None]:
+    """Like `decode`, with a note when bytes were repaired: UTF-8 with a few corrupt sequences (a truncated
+    download, a bad copy) keeps its text with U+FFFD in their place instead of being read as Windows-1251."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        text = data[3:].decode("utf-8", errors="replace")
+        bad = _replaced(data[3:], text)
+        return text, (f"{bad} invalid UTF-8 byte sequence(s) replaced" if bad else None)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), None
+    utf16 = utf16_without_bom(data)
+    if utf16:
+        return data.decode(utf16, errors="strict"), None  # valid UTF-8 too, as mojibake with zeros: try first
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    bad = _replaced(data, text)
+    # Windows-1251 Cyrillic has almost no valid UTF-8 sequences; UTF-8 with a few bad bytes has many.
+    if sum(1 for c in text if ord(c) > 127 and c != "\ufffd") >= 20 * bad:
+        return text, f"{bad} invalid UTF-8 byte sequence(s) replaced"
+    text = data.decode("cp1251")
+    # cp1251 decodes any byte; accept it only if the result reads like Russian or plain text.
+    letters = sum(c.isalpha() for c in text)
+    cyr = sum("а" <= c.lower() <= "я" for c in text)
+    if letters and (cyr / letters > 0.5 or all(c.isprintable() or c.isspace() for c in text)):
+        return text, None
+    raise UnicodeDecodeError("cp1251", data, 0, 1, "not text in any known encoding")
