@@ -64,6 +64,16 @@ def fold_name(name: str) -> str:
     return _SPACES.sub(" ", fold(name).replace("\x00", "")).strip()
 
 
+def place_slug(name: str) -> str:
+    """The slug of a place name, for ids (`local:`, `unlocated:`, the shipped gazetteer's) and the map's URL
+    hash: folded (`fold_name`), every run of non-word characters one hyphen. Letters of any script stay, so
+    Суджа and Гуево keep distinct slugs."""
+    return _NON_WORD.sub("-", fold_name(name)).strip("-")
+
+
+_NON_WORD = re.compile(r"[^\w]+")
+
+
 def strip_invisible(text: str) -> str:
     return "".join(c for c in text if c not in INVISIBLE)
 

@@ -1,33 +1,53 @@
 """The offline gazetteer: settlements, their spellings, and name look-up.
 
-Loads `gazetteer/settlements.csv` and `gazetteer/spellings.tsv` (both built by `gazetteer/build.py`) and
-the user's own `gazetteer/local.csv`, which wins over the shipped rows.
+Loads `settlements.csv` and `spellings.tsv` (both built by `gazetteer/build.py`) and the user's own
+`local.csv` (`geo.places.local`), which wins over the shipped rows.
+
+Where they are: `$GEO_GAZETTEER_DIR` when set; else the `gazetteer/` folder of a source checkout (beside `geo/`),
+with its `local.csv`; else, in an installed wheel, the run-time files of that folder shipped inside the package
+(`pyproject.toml` maps them to `geo/places/shipped/`), with the `gazetteer/local.csv` of the folder the tool
+runs in (an installed package is no place for the user's rows).
 """
 from __future__ import annotations
 
 import csv
 import difflib
-import io
-import math
+import json
 import os
 from collections import defaultdict
 from dataclasses import replace
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Any
 
 from ..normalize import fold_name, skeleton, strip_invisible
 from ..records import Place
-from ..text import decode  # the same encodings as articles (a spreadsheet may save Windows-1251)
 
-REPO_ROOT = Path(__file__).resolve().parent.parent.parent
-DEFAULT_DIR = Path(os.environ.get("GEO_GAZETTEER_DIR", REPO_ROOT / "gazetteer"))
+CHECKOUT_DIR = Path(__file__).resolve().parents[2] / "gazetteer"
+SHIPPED_DIR = Path(__file__).resolve().parent / "shipped"
+
+
+def _default_dir() -> Path:
+    if os.environ.get("GEO_GAZETTEER_DIR"):
+        return Path(os.environ["GEO_GAZETTEER_DIR"])
+    if SHIPPED_DIR.is_dir():  # an installed wheel (a checkout has no such folder)
+        return SHIPPED_DIR
+    return CHECKOUT_DIR
+
+
+DEFAULT_DIR = _default_dir()
 # Oblasts whose settlements the incursion and the border fighting concern; others are out of the theatre.
 THEATRE_OBLASTS = {"Kursk Oblast", "Belgorod Oblast", "Bryansk Oblast", "Sumy Oblast"}
-LOCAL_COLUMNS = ["id", "name_en", "name_ru", "name_uk", "alt_names", "lat", "lon", "oblast", "raion",
-                 "precision", "source", "notes"]
 
 
-def _float(v: str) -> float | None:
+def local_path(directory: Path) -> Path:
+    """The user's `local.csv` for a gazetteer folder: in it, or for the shipped one in `./gazetteer/`."""
+    if Path(directory).resolve() == SHIPPED_DIR:
+        return Path.cwd() / "gazetteer" / "local.csv"
+    return Path(directory) / "local.csv"
+
+
+def parse_float(v: str) -> float | None:
     try:
         return float(v)
     except (TypeError, ValueError):
@@ -42,7 +62,7 @@ def _int(v: str) -> int | None:
 
 
 def place_from_row(row: dict[str, str]) -> Place:
-    lat, lon = _float(row.get("lat", "")), _float(row.get("lon", ""))
+    lat, lon = parse_float(row.get("lat", "")), parse_float(row.get("lon", ""))
     precision = row.get("precision") or ("point" if lat is not None else "unlocated")
     if lat is None or lon is None:
         lat = lon = None
@@ -60,20 +80,17 @@ def place_from_row(row: dict[str, str]) -> Place:
     )
 
 
-LOCAL_PRECISIONS = {"", "point", "approximate", "area"}
 # A coarse box around the theatre (lat, lon); a coordinate outside it is a typo or swapped lat/lon.
 THEATRE_BOX = (44.0, 56.0, 28.0, 42.0)
 
 
-def _in_box(lat: float, lon: float) -> bool:
+def in_box(lat: float, lon: float) -> bool:
     return THEATRE_BOX[0] < lat < THEATRE_BOX[1] and THEATRE_BOX[2] < lon < THEATRE_BOX[3]
 
 
 @lru_cache(maxsize=8)
-def boundaries(directory: Path, layer: str) -> list[tuple[str, object]]:
+def boundaries(directory: Path, layer: str) -> list[tuple[str, Any]]:
     """(English name, prepared polygon) of each feature of `inputs/<layer>.geojson` ("oblasts" or "raions")."""
-    import json
-
     from shapely.geometry import shape
     from shapely.prepared import prep
 
@@ -81,42 +98,12 @@ def boundaries(directory: Path, layer: str) -> list[tuple[str, object]]:
     return [(f["properties"]["name_en"], prep(shape(f["geometry"]))) for f in features]
 
 
-def _theatre_test(directory: Path):
-    """A test `(lat, lon) -> bool`: inside one of the oblast polygons `geo gazetteer add` accepts (those of
-    inputs/oblasts.geojson), or only inside the coarse box when the polygons are not there."""
-    if not (directory / "inputs" / "oblasts.geojson").exists():
-        return _in_box
-    from shapely.geometry import Point
-
-    shapes = boundaries(directory, "oblasts")
-    return lambda lat, lon: _in_box(lat, lon) and any(s.contains(Point(lon, lat)) for _, s in shapes)
-
-
-def _local_row_problem(row: dict, inside) -> str | None:
-    """Why a row of local.csv cannot be used, or None."""
-    if None in row:  # more fields than the header names: a comma inside an unquoted value shifted the columns
-        return f"{len(row[None])} field(s) more than the header; quote values that contain commas"
-    if not (row.get("id") or "").strip() or not ((row.get("name_en") or "").strip() or (row.get("name_ru") or "").strip()):
-        return "no id or no name"
-    raw_lat, raw_lon = (row.get("lat") or "").strip(), (row.get("lon") or "").strip()
-    if not raw_lat or not raw_lon:
-        return f"missing coordinate (lat {raw_lat!r}, lon {raw_lon!r})"
-    lat, lon = _float(raw_lat), _float(raw_lon)
-    if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
-        return f"coordinate is not a number (lat {raw_lat!r}, lon {raw_lon!r})"
-    if not inside(lat, lon):
-        hint = "; lat and lon swapped?" if inside(lon, lat) else ""
-        return f"coordinate {lat}, {lon} is outside the theatre's oblasts{hint}"
-    if (row.get("precision") or "").strip() not in LOCAL_PRECISIONS:
-        return f"unknown precision {row.get('precision')!r} (point, approximate or area)"
-    return None
-
-
 class Gazetteer:
     """Places by id, and every known spelling → the ids it can mean."""
 
-    def __init__(self, directory: Path | str = DEFAULT_DIR) -> None:
-        self.directory = Path(directory)
+    def __init__(self, directory: Path | str | None = None, local: Path | None = None) -> None:
+        self.directory = Path(directory or DEFAULT_DIR)
+        self.local = local or local_path(self.directory)
         self.places: dict[str, Place] = {}
         self.names: dict[str, set[str]] = defaultdict(set)  # folded spelling → ids
         self.alt_names: dict[str, list[str]] = defaultdict(list)
@@ -135,30 +122,28 @@ class Gazetteer:
                 pid, _, spelling = line.partition("\t")
                 if pid in self.places and spelling:
                     self.names[fold_name(spelling)].add(pid)
-        local = self.directory / "local.csv"
-        if local.exists():
-            self._load_local(local)
+        if self.local.exists():
+            self._load_local(self.local)
 
     def _load_local(self, local: Path) -> None:
         """The user's rows. The file is edited by hand: a bad row (no id or name, a missing or unreadable
         coordinate, one outside the theatre's oblasts, an unknown precision) gives one warning naming the file
         and line and is skipped; the other rows load."""
-        from .spellings import (
-            english_spellings,  # iuliia only when the user has local rows
-        )
+        # Imported here: `local` builds on this module, and iuliia (spellings) is needed only for local rows.
+        from .local import read_rows, row_problem, theatre_test
+        from .spellings import english_spellings
 
         try:
-            text = decode(local.read_bytes())
+            rows = read_rows(local)
         except (OSError, UnicodeDecodeError) as exc:
             self.warnings.append(f"{local}: unreadable ({getattr(exc, 'strerror', None) or exc}); none of its rows used")
             return
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        inside = _theatre_test(self.directory)
-        for row in reader:
+        inside = theatre_test(self.directory)
+        for line, row in rows:
             # Invisible and direction characters pasted with a name would reorder it on the map.
             row = {k: strip_invisible(v) if isinstance(v, str) else v for k, v in row.items()}
-            where = f"{local} line {reader.line_num}"
-            why = _local_row_problem(row, inside)
+            where = f"{local} line {line}"
+            why = row_problem(row, inside)
             if why:
                 label = (row.get("id") or row.get("name_en") or "").strip()
                 self.warnings.append(f"{where}{f' ({label})' if label else ''}: {why}; row skipped")
@@ -175,7 +160,7 @@ class Gazetteer:
             self.warnings.append(f"{where}: row without id or name skipped")
             return None
         place = place_from_row(row)
-        if place.lat is not None and not _in_box(place.lat, place.lon):
+        if place.lat is not None and place.lon is not None and not in_box(place.lat, place.lon):
             self.warnings.append(f"{where}: {place.id} has a coordinate outside the theatre; kept unlocated")
             place = replace(place, lat=None, lon=None, precision="unlocated")
         self.places[place.id] = place
@@ -225,12 +210,25 @@ class Gazetteer:
         """Folded spellings of a place."""
         return self._spellings_by_id.get(place_id, [])
 
+    @cached_property
+    def area_points(self) -> dict[str, tuple[str, float, float]]:
+        """raion → (oblast, lat, lon) of its representative point (written by gazetteer/build.py)."""
+        out: dict[str, tuple[str, float, float]] = {}
+        with (self.directory / "area_points.csv").open(encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                if row["raion"]:
+                    out[row["raion"]] = (row["oblast"], float(row["lat"]), float(row["lon"]))
+        return out
 
-_CACHE: dict[str, Gazetteer] = {}
+
+_CACHE: dict[tuple[str, str], Gazetteer] = {}
 
 
-def load(directory: Path | str | None = None) -> Gazetteer:
-    key = str(Path(directory or DEFAULT_DIR).resolve())
+def load(directory: Path | str | None = None, local: Path | str | None = None) -> Gazetteer:
+    """The gazetteer of a folder (by default `DEFAULT_DIR`), loaded once per process."""
+    resolved = Path(directory or DEFAULT_DIR).resolve()
+    local_csv = Path(local).resolve() if local else local_path(resolved)
+    key = (str(resolved), str(local_csv))
     if key not in _CACHE:
-        _CACHE[key] = Gazetteer(key)
+        _CACHE[key] = Gazetteer(resolved, local_csv)
     return _CACHE[key]

@@ -8,16 +8,16 @@ An online answer is a point for a name, not checked against a raion: it enters a
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 from geopy.point import Point
 
-from .gazetteer import Gazetteer, load
-from ..normalize import fold_name
+from ..normalize import fold_name, place_slug
 from ..records import Place
+from . import local
+from .gazetteer import Gazetteer, load
 
 
 def _location(p: Place) -> Location:
@@ -56,16 +56,29 @@ class CachedFallbackGeocoder(Geocoder):
         self.local_csv = Path(local_csv)
         self.source = type(online).__name__.lower()
         self._online_geocode = RateLimiter(online.geocode, min_delay_seconds=min_delay_seconds, max_retries=1)
+        # The answers already cached, read once: folded query → its row (the first one, in file order).
+        self._answers: dict[str, dict[str, str]] = {}
+        if self.local_csv.exists():
+            for _, row in local.read_rows(self.local_csv):
+                self._remember(row)
+
+    def _remember(self, row: dict[str, str]) -> None:
+        """Index a cached answer by the query its notes record ("query: Q; answer: …"). The folded notes
+        answer every query Q whose fold they start with, followed by ";"."""
+        if row.get("source") != self.source:
+            return
+        notes = fold_name(row.get("notes") or "")
+        if not notes.startswith("query: "):
+            return
+        for end, ch in enumerate(notes):
+            if ch == ";" and end >= len("query: "):
+                self._answers.setdefault(notes[len("query: "):end], row)
 
     def _cached(self, query: str) -> Location | None:
-        if not self.local_csv.exists():
+        row = self._answers.get(fold_name(query))
+        if row is None:
             return None
-        with self.local_csv.open(newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                if row.get("source") == self.source and fold_name(row.get("notes", "")).startswith(f"query: {fold_name(query)};"):
-                    return Location(row["name_en"], Point(float(row["lat"]), float(row["lon"])),
-                                    {"source": row["source"], "id": row["id"]})
-        return None
+        return Location(row["name_en"], Point(float(row["lat"]), float(row["lon"])), {"source": row["source"], "id": row["id"]})
 
     def geocode(self, query: str, *, exactly_one: bool = True, **kwargs):
         found = self.offline.geocode(query, exactly_one=exactly_one)
@@ -76,28 +89,17 @@ class CachedFallbackGeocoder(Geocoder):
             answer = self._online_geocode(query, exactly_one=True, **kwargs)
             if answer is None:
                 return None
-            from .local import locate
-
-            oblast, raion = locate(answer.latitude, answer.longitude, self.offline.gaz.directory)
+            oblast, raion = local.locate(answer.latitude, answer.longitude, self.offline.gaz.directory)
             if oblast is None:
                 return None  # a homonym outside the theatre's oblasts is not this settlement
-            self._append(query, answer, oblast, raion)
+            row = {"id": f"{self.source}:" + place_slug(query), "name_en": str(query), "name_ru": "", "name_uk": "",
+                   "alt_names": "", "lat": f"{answer.latitude:.6f}", "lon": f"{answer.longitude:.6f}", "oblast": oblast,
+                   "raion": raion, "precision": "approximate", "source": self.source,
+                   "notes": f"query: {query}; answer: {answer.address}"[:300]}
+            local.append(self.local_csv, row)
+            self._remember(row)
             cached = self._cached(query)
         return cached if exactly_one else [cached]
-
-    def _append(self, query: str, answer: Location, oblast: str, raion: str) -> None:
-        from .gazetteer import LOCAL_COLUMNS
-
-        new = not self.local_csv.exists()
-        ident = f"{self.source}:" + "-".join(fold_name(query).split())
-        with self.local_csv.open("a", newline="", encoding="utf-8") as fh:
-            w = csv.DictWriter(fh, LOCAL_COLUMNS, lineterminator="\n")
-            if new:
-                w.writeheader()
-            w.writerow({"id": ident, "name_en": str(query), "name_ru": "", "name_uk": "", "alt_names": "",
-                        "lat": f"{answer.latitude:.6f}", "lon": f"{answer.longitude:.6f}", "oblast": oblast, "raion": raion,
-                        "precision": "approximate", "source": self.source,
-                        "notes": f"query: {query}; answer: {answer.address}"[:300]})
 
 
 def with_fallback(local_csv: Path | None = None, online: Geocoder | None = None, min_delay_seconds: float = 1.0,
@@ -105,8 +107,6 @@ def with_fallback(local_csv: Path | None = None, online: Geocoder | None = None,
     """The offline gazetteer backed by Nominatim (or `online`). Never used unless a caller asks for it."""
     from geopy.geocoders import Nominatim
 
-    from . import gazetteer
-
+    offline = OfflineGazetteer()
     online = online or Nominatim(user_agent="geo-claims (offline-first gazetteer)", **nominatim_kwargs)
-    return CachedFallbackGeocoder(OfflineGazetteer(), online, local_csv or gazetteer.DEFAULT_DIR / "local.csv",
-                                  min_delay_seconds)
+    return CachedFallbackGeocoder(offline, online, local_csv or offline.gaz.local, min_delay_seconds)
