@@ -5,23 +5,21 @@ the report, and the store and map are replaced only when the new ones are comple
 """
 from __future__ import annotations
 
-import csv
 import fcntl
 import hashlib
 import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 
 from . import store
-from .claims.rules import Extractor
+from .claims.extractor import article_claims
 from .ingest.articles import Problem, meta_path_of, read_article, scan
 from .normalize import fold_name
 from .places.gazetteer import Gazetteer, load
 from .places.mentions import finder_for
-from .places.resolve import named_raions, near, resolve_mentions
+from .places.resolve import resolve_mentions
 from .records import Article, Claim, Mention, Place
 
 
@@ -114,43 +112,10 @@ def read_articles(folder: Path, known: dict[str, Article] | None = None,
     return articles, problems
 
 
-@lru_cache(maxsize=4)
-def _area_points(directory: Path) -> dict[str, tuple[str, float, float]]:
-    """raion → (oblast, lat, lon) of its representative point (written by gazetteer/build.py)."""
-    out: dict[str, tuple[str, float, float]] = {}
-    with (directory / "area_points.csv").open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            if row["raion"]:
-                out[row["raion"]] = (row["oblast"], float(row["lat"]), float(row["lon"]))
-    return out
-
-
-def unlocated_place(gaz: Gazetteer, claim: Claim, raions: list[tuple[int, str]]) -> Place:
-    """A settlement the gazetteer lacks: kept, placed at its raion when the text names one nearby
-    (`raions`: the raions the article names, with their offsets)."""
-    points = _area_points(gaz.directory)
-    for raion in near(raions, claim.mention_start):
-        if raion in points:
-            oblast, lat, lon = points[raion]
-            return Place(id=claim.place_id, name_en=claim.mention, lat=lat, lon=lon, oblast=oblast, raion=raion,
-                         precision="area", precision_source=f"{raion} raion named near it in {claim.article}; not in the gazetteer")
-    return Place(id=claim.place_id, name_en=claim.mention, precision="unlocated",
-                 precision_source="named in the text; not in the gazetteer")
-
-
 def extract_one(article: Article, gaz: Gazetteer) -> tuple[list[Mention], list[Claim], dict[str, Place]]:
     """One article's resolved mentions, claims, and the places those claims are about."""
     mentions = resolve_mentions(gaz, article.text, finder_for(gaz).find(article.stem, article.text))
-    claims = Extractor(gaz).claims(article, mentions)
-    places: dict[str, Place] = {}
-    raions = None  # found once per article: an article can name thousands of unlocated places
-    for claim in claims:
-        if claim.place_id not in places:
-            place = gaz.places.get(claim.place_id)
-            if place is None:
-                raions = named_raions(article.text) if raions is None else raions
-                place = unlocated_place(gaz, claim, raions)
-            places[claim.place_id] = place
+    claims, places = article_claims(article, mentions)
     return mentions, claims, places
 
 

@@ -59,8 +59,12 @@ class Mention:
     end: int
     text: str  # as written
     candidates: tuple[str, ...]  # place ids the spelling can mean
-    place_id: str | None = None  # the chosen candidate
+    place_id: str | None = None  # the chosen candidate; None when the gazetteer has none
     reason: str = ""  # why that candidate was chosen
+    # The place the mention leaves the place stage with (None before it): the chosen gazetteer entry, or for
+    # a name the gazetteer lacks a stand-in under an `unlocated:` id (drawn at its raion when the text names
+    # one nearby; out of the theatre when the text places it elsewhere).
+    place: Place | None = None
 
 
 @dataclass(frozen=True)

@@ -585,19 +585,19 @@ _SENTENCE = st.lists(_PIECES, max_size=8).map(" ".join)
 
 
 @property_settings(300)
-@given(_SENTENCE, _SENTENCE, _DAY, st.integers(0, 200), st.booleans())
-def test_date_resolution_never_moves_a_claim_after_publication(earlier, sentence, published, cue_pos, with_lead):
-    """A claim's date, however the sentence and the ones before it name days, is never after publication;
-    the context the extractor carries (narrative day, the last day named, the lead's day) is built the same way."""
-    pub = published.isoformat()
-    named = dates.explicit_dates(earlier, published)
-    assert all(d <= published for _, d in named)
-    previous_day = max(named, key=lambda t: t[0])[1].isoformat() if named else None
-    narrative = dates.narrative_date(earlier, pub)
-    assert narrative is None or narrative <= pub
-    lead = dates.resolve(earlier, pub) if with_lead else None
-    r = dates.resolve(sentence, pub, min(cue_pos, len(sentence)), lead, narrative, previous_day)
-    assert r.date is None or r.date <= pub, (r, sentence)
+@given(_SENTENCE, _SENTENCE, st.one_of(st.none(), _DAY), st.integers(0, 200))
+def test_date_resolution_never_moves_a_claim_after_publication(earlier, sentence, published, cue_pos):
+    """A claim's date, however the sentence and the one before it name days, is never after publication: the
+    extractor's own per-article context is fed both sentences (so the lead, the narrative day, the last day
+    named and, with no publication date, the latest full date printed all come from them) and asked."""
+    pub = published.isoformat() if published else None
+    context = dates.ArticleDates(pub, earlier + "\n" + sentence, [earlier, sentence])
+    context.read(earlier)
+    context.read(sentence)
+    r = context.claim_date(min(cue_pos, len(sentence)))
     if r.date is not None:
-        date.fromisoformat(r.date)  # a real day
+        day = date.fromisoformat(r.date)  # a real day
+        assert published is None or day <= published, (r, earlier, sentence)
+        assert r.precision == "day"
+    assert context.lead is None or (published is not None and context.lead.date <= pub)
     dateline(earlier + "\n" + sentence)  # never raises

@@ -76,14 +76,13 @@ _SAME_DAY = re.compile(r"\b(?:(?:on\s+)?the\s+same\s+day|that\s+(?:same\s+)?day|
 _NARRATIVE = re.compile(rf"^(?:On|By|As\s+of)?\s*(?:(?:{MONTH_NAMES})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{MONTH_NAMES})\.?)(?:st|nd|rd|th)?(?:,?\s+20\d\d)?\s*,", re.I)
 
 
-def narrative_date(sentence: str, published: str | None) -> str | None:
+def narrative_date(sentence: str, published: date) -> str | None:
     """A sentence that opens with a date ("On August 6, …") sets the day of the narrative that follows."""
-    if not published or not _NARRATIVE.match(sentence):
+    if not _NARRATIVE.match(sentence):
         return None
-    pub = date.fromisoformat(published)
-    found = explicit_dates(sentence[:40], pub)
+    found = explicit_dates(sentence[:40], published)  # the opening's own date, not one later in the sentence
     # Only the news of the last days frames what follows; an older date opens a look back.
-    if found and (pub - found[0][1]).days <= 2:
+    if found and (published - found[0][1]).days <= 2:
         return found[0][1].isoformat()
     return None
 
@@ -96,44 +95,106 @@ def clause_around(sentence: str, pos: int) -> str:
     return sentence[start:end]
 
 
-def resolve(sentence: str, published: str | None, cue_pos: int = 0, article_default: "Resolved | None" = None,
-            narrative: str | None = None, previous_day: str | None = None, anchor: str | None = None) -> Resolved:
-    """Date of the claim in `sentence` (cue at `cue_pos`), given the article's publication date.
+def latest_full_date(text: str) -> str | None:
+    """The latest day-month-year date printed in a text: with no publication date, weekdays resolve against it."""
+    found = [d for _, d in explicit_dates(text, None)]
+    return max(found).isoformat() if found else None
 
-    `narrative`: the day an earlier "On August 6, …" sentence set; `previous_day`: the last explicit day named
-    before this sentence (for "on the same day"); `article_default`: the day the lead names.
-    """
-    pub = date.fromisoformat(published) if published else None
-    found = explicit_dates(sentence, pub)
-    if found:
-        _, d = min(found, key=lambda t: abs(t[0] - cue_pos))
-        return Resolved(d.isoformat(), "day", "explicit date")
+
+def _relative(sentence: str, published: date) -> Resolved | None:
+    """ "yesterday", "today", "overnight"… counted from the publication date."""
     rel = _RELATIVE.search(sentence)
-    if rel and pub:
-        word = rel.group(1).lower()
-        if word in ("yesterday", "last night", "the day before"):
-            return Resolved((pub - timedelta(days=1)).isoformat(), "day", f"'{word}' before publication")
-        return Resolved(pub.isoformat(), "day", f"'{word}' = publication date")
-    if previous_day and _SAME_DAY.search(sentence):
-        return Resolved(previous_day, "day", "'the same day' as the last date named")
+    if rel is None:
+        return None
+    word = rel.group(1).lower()
+    if word in ("yesterday", "last night", "the day before"):
+        return Resolved((published - timedelta(days=1)).isoformat(), "day", f"'{word}' before publication")
+    return Resolved(published.isoformat(), "day", f"'{word}' = publication date")
+
+
+def _weekday(sentence: str, published: date | None, anchor: str | None) -> Resolved | None:
+    """A weekday: the latest such day on or before publication (with none, the day the article prints)."""
     wd = _WEEKDAY.search(sentence)
-    if wd:
-        if pub:
-            return Resolved(weekday_date(wd.group(1), pub).isoformat(), "day", f"weekday {wd.group(1)} before publication")
-        if anchor:
-            d = weekday_date(wd.group(1), date.fromisoformat(anchor))
-            if d.isoformat() == anchor:
-                # The article prints the very day this weekday names ("a map from October 15, 2024" … "Tuesday").
-                return Resolved(anchor, "day", f"weekday {wd.group(1)} = the full date the article prints")
-        return Resolved(None, "week", "weekday without a publication date")
-    clause = clause_around(sentence, cue_pos)
-    if _VAGUE.search(clause):
-        month = re.search(r"month|jan|feb|march|april|may|june|july|aug|sept|oct|nov|dec", clause, re.I)
-        return Resolved(None, "month" if month else "none", "past-framed statement")
-    if narrative:
-        return Resolved(narrative, "day", "day of the narrative (an earlier sentence opened with it)")
-    if article_default is not None and article_default.date:
-        return article_default
-    if pub:
-        return Resolved(pub.isoformat(), "day", "publication date (statement of the day)")
-    return Resolved(None, "none", "no date and no publication date")
+    if wd is None:
+        return None
+    if published:
+        return Resolved(weekday_date(wd.group(1), published).isoformat(), "day", f"weekday {wd.group(1)} before publication")
+    if anchor:
+        d = weekday_date(wd.group(1), date.fromisoformat(anchor))
+        if d.isoformat() == anchor:
+            # The article prints the very day this weekday names ("a map from October 15, 2024" … "Tuesday").
+            return Resolved(anchor, "day", f"weekday {wd.group(1)} = the full date the article prints")
+    return Resolved(None, "week", "weekday without a publication date")
+
+
+class ArticleDates:
+    """The date context of one article, fed each of its sentences once, in order (`read`); `claim_date` then
+    resolves the day a claim of the current sentence is about.
+
+    The context: the publication date; the day the lead's news is of ("confirmed Thursday", from the first
+    three sentences); the day an earlier "On August 6, …" sentence opened the narrative with; the last explicit
+    day named before this sentence (for "on the same day"); with no publication date, the latest full date
+    the article prints (weekdays resolve against it).
+    """
+
+    def __init__(self, published: str | None, text: str, sentences: list[str]) -> None:
+        self.published = date.fromisoformat(published) if published else None
+        self.anchor = None if published else latest_full_date(text)
+        self.narrative: str | None = None
+        self.previous_day: str | None = None
+        self._sentence = ""
+        self._found: list[tuple[int, date]] = []  # the explicit dates of the current sentence
+        self._lead_scans: dict[str, list[tuple[int, date]]] = {}  # the lead's, scanned for it and kept for `read`
+        self.lead = self._lead(sentences[:3])
+
+    def _scan(self, sentence: str) -> list[tuple[int, date]]:
+        found = self._lead_scans.get(sentence)
+        return found if found is not None else explicit_dates(sentence, self.published)
+
+    def _lead(self, lead: list[str]) -> Resolved | None:
+        """A weekday or "yesterday" in the article's lead ("confirmed Thursday"): the day of its news."""
+        if self.published is None:
+            return None
+        for sentence in lead:
+            found = self._lead_scans[sentence] = self._scan(sentence)
+            if found:
+                continue  # an explicit date dates its own sentence, not the article's news
+            r = _relative(sentence, self.published) or _weekday(sentence, self.published, None)
+            if r is not None and r.date and 0 <= (self.published - date.fromisoformat(r.date)).days <= 3:
+                return r
+        return None
+
+    def read(self, sentence: str) -> None:
+        """Move on to the next sentence: scan its explicit dates (once) and see whether it opens a narrative."""
+        if self._found:
+            self.previous_day = max(self._found, key=lambda t: t[0])[1].isoformat()
+        self._sentence = sentence
+        self._found = self._scan(sentence)
+        if self.published is not None:
+            self.narrative = narrative_date(sentence, self.published) or self.narrative
+
+    def claim_date(self, cue_pos: int) -> Resolved:
+        """The day of a claim in the current sentence whose cue is at `cue_pos`; never after publication."""
+        sentence, published = self._sentence, self.published
+        if self._found:
+            _, d = min(self._found, key=lambda t: abs(t[0] - cue_pos))
+            return Resolved(d.isoformat(), "day", "explicit date")
+        rel = _relative(sentence, published) if published else None
+        if rel is not None:
+            return rel
+        if self.previous_day and _SAME_DAY.search(sentence):
+            return Resolved(self.previous_day, "day", "'the same day' as the last date named")
+        wd = _weekday(sentence, published, self.anchor)
+        if wd is not None:
+            return wd
+        clause = clause_around(sentence, cue_pos)
+        if _VAGUE.search(clause):
+            month = re.search(r"month|jan|feb|march|april|may|june|july|aug|sept|oct|nov|dec", clause, re.I)
+            return Resolved(None, "month" if month else "none", "past-framed statement")
+        if self.narrative:
+            return Resolved(self.narrative, "day", "day of the narrative (an earlier sentence opened with it)")
+        if self.lead is not None and self.lead.date:
+            return self.lead
+        if published:
+            return Resolved(published.isoformat(), "day", "publication date (statement of the day)")
+        return Resolved(None, "none", "no date and no publication date")

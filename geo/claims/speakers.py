@@ -1,8 +1,10 @@
-"""Who makes a claim: claimant names normalised through `data/claimants.csv`, and sides.
+"""Who makes a claim: claimant names normalised through `data/claimants.csv` (sides and kinds), publishers'
+sides (`data/publishers.csv`), and the speaker of each sentence.
 
 A sentence's speaker is the claimant a speech or report verb attaches to ("X said", "according to X",
 "X, citing Y" → Y relayed by X); a pronoun or "the ministry" carries the previous speaker; with no speaker the
-publisher speaks in its own voice.
+publisher speaks in its own voice. `ArticleSpeakers` keeps what one article's earlier sentences said about
+speakers: its history, a quote the previous sentence introduced, quotations credited where they close.
 """
 from __future__ import annotations
 
@@ -182,3 +184,56 @@ def attribute(sentence: str, history: list[Attribution], publisher: Claimant, re
     if relay is not None:
         return Attribution(relay.claimant, "", "quote introduced by the previous sentence")
     return Attribution(publisher, "", "publisher voice")
+
+
+# A speaker named by one of these becomes someone a later pronoun ("it said") can mean.
+_NAMED = ("speech verb", "according to", "speech verb (inverted)", "relay", "headline quote")
+_OPEN_QUOTE = re.compile(r"^[“\"«]")
+_CLOSE_THEN_SPEAKER = re.compile(r"[”\"»]\s*[,—–-]?\s*(?P<rest>.*)$")
+
+
+def quote_speakers(sentences: list[str]) -> dict[int, Attribution]:
+    """A quotation that runs over several sentences is the speaker's who is named where it closes:
+    “… . … ,” the ministry said. (Sentence index → that speaker.)"""
+    out: dict[int, Attribution] = {}
+    for i, text in enumerate(sentences):
+        if not _OPEN_QUOTE.match(text) or re.search(r"[”»]", text[1:]):
+            continue
+        for j in range(i + 1, min(i + 5, len(sentences))):
+            m = _CLOSE_THEN_SPEAKER.search(sentences[j])
+            if not m:
+                continue
+            found = [f for f in speakers(m.group("rest")) if f[2].startswith("speech verb")]
+            if found:
+                out[i] = Attribution(found[0][1], "", "speaker named where the quotation closes")
+                for k in range(i + 1, j):
+                    out[k] = out[i]
+            break
+    return out
+
+
+class ArticleSpeakers:
+    """The speaker state of one article, fed its sentences once, in order (`read`)."""
+
+    def __init__(self, publisher: Claimant, sentences: list[str]) -> None:
+        self.publisher = publisher
+        self.history: list[Attribution] = []  # earlier speakers, most recent last
+        self.relay: Attribution | None = None  # the previous sentence introduced a quote ("According to the AFP:")
+        self.closing = quote_speakers(sentences)  # sentences of a quotation credited where it closes
+        self._next = 0
+
+    def read(self, sentence: str) -> Attribution:
+        """The speaker of the next sentence of the article."""
+        attr = attribute(sentence, self.history, self.publisher, self.relay)
+        if attr.how == "publisher voice" and self._next in self.closing:
+            attr = self.closing[self._next]
+        self._next += 1
+        if attr.how in _NAMED:
+            self.history.append(attr)
+        else:
+            # A claimant who is the subject of a sentence ("Gerasimov visited…") is who a following "he said" means.
+            subject = next(((s, c) for s, _, c in entities(sentence) if s < 25), None)
+            if subject is not None:
+                self.history.append(Attribution(subject[1], "", "subject of an earlier sentence", subject[0]))
+        self.relay = attr if sentence.rstrip().endswith(":") and attr.claimant is not self.publisher else None
+        return attr

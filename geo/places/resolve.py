@@ -3,6 +3,10 @@
 Evidence, in order: a raion named near the mention ("in the Sudzha district"), an oblast named near it
 ("Belgorod region"), the distance to the other places the article names unambiguously, the theatre's core
 raions as the prior, population last. The candidates and the reason stay on the mention.
+
+Every mention leaves this stage with its `Place`: the chosen gazetteer entry, or for a name the gazetteer
+lacks a stand-in under an `unlocated:` id, kept so that its claims survive, and drawn at its raion's
+representative point when the text names the raion nearby.
 """
 from __future__ import annotations
 
@@ -12,12 +16,14 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
-from .gazetteer import THEATRE_OBLASTS, Gazetteer
+from ..normalize import place_slug
 from ..records import Mention, Place
+from .gazetteer import THEATRE_OBLASTS, Gazetteer
 
 CORE_RAIONS = {"Sudzhansky": 3, "Korenevsky": 3, "Glushkovsky": 2, "Belovsky": 2, "Bolshesoldatsky": 2,
                "Lgovsky": 1, "Rylsky": 1, "Krasnoyaruzhsky": 1, "Graivoronsky": 1, "Sumy": 1}
 CONTEXT_WINDOW = 250
+UNLOCATED = "unlocated:"  # the id prefix of a settlement the gazetteer lacks
 
 
 @lru_cache(maxsize=1)
@@ -69,7 +75,34 @@ def _prior(p: Place) -> tuple:
 
 
 def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list[Mention]:
+    """The mentions of `text`, each with its place."""
     raions, oblasts = named_raions(text), named_oblasts(text)
+    out = []
+    for m in _chosen(gaz, mentions, oblasts, text, raions):
+        if m.place_id is not None:
+            out.append(replace(m, place=gaz.places[m.place_id]))
+        else:
+            out.append(replace(m, place=unlocated_place(gaz, m, raions)))
+    return out
+
+
+def unlocated_place(gaz: Gazetteer, m: Mention, raions: list[tuple[int, str]]) -> Place:
+    """The stand-in for a name the gazetteer lacks (`raions`: the raions the text names, with their offsets):
+    out of the theatre when the text places it elsewhere, at its raion when one is named nearby."""
+    pid = UNLOCATED + place_slug(m.text)
+    if m.reason.startswith("outside the theatre"):
+        return Place(id=pid, name_en=m.text, precision="unlocated", precision_source=m.reason, in_theatre=False)
+    for raion in near(raions, m.start):
+        if raion in gaz.area_points:
+            oblast, lat, lon = gaz.area_points[raion]
+            return Place(id=pid, name_en=m.text, lat=lat, lon=lon, oblast=oblast, raion=raion, precision="area",
+                         precision_source=f"{raion} raion named near it in {m.article}; not in the gazetteer")
+    return Place(id=pid, name_en=m.text, precision="unlocated", precision_source="named in the text; not in the gazetteer")
+
+
+def _chosen(gaz: Gazetteer, mentions: list[Mention], oblasts: list[tuple[int, str]], text: str,
+            raions: list[tuple[int, str]]) -> list[Mention]:
+    """The mentions with their chosen candidate (none for a name the gazetteer lacks or one out of the theatre)."""
     # Anchors: places the article names with only one in-theatre candidate.
     anchors: list[Place] = []
     for m in mentions:
