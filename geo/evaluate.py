@@ -15,9 +15,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .places.gazetteer import Gazetteer, load
+from .ingest.articles import read_articles
 from .normalize import skeleton
-from .pipeline import extract, read_articles
+from .pipeline import extract
+from .places.gazetteer import Gazetteer, load
+from .places.resolve import UNLOCATED
 
 
 @dataclass
@@ -87,7 +89,7 @@ def evaluate(articles_dir: Path, truth_path: Path, gaz: Gazetteer | None = None)
 
     def matches(row: dict, place_id: str, mention: str) -> bool:
         ids, keys = row["_ids"], row["_keys"]
-        return place_id in ids or (place_id.startswith("unlocated:") and skeleton(mention) in keys)
+        return place_id in ids or (place_id.startswith(UNLOCATED) and skeleton(mention) in keys)
 
     for row in truth:
         row["_ids"], row["_keys"] = _acceptable(gaz, row)
@@ -114,7 +116,7 @@ def evaluate(articles_dir: Path, truth_path: Path, gaz: Gazetteer | None = None)
         mentions_by_article[m.article].append(m)
     found_any = sum(
         1 for (art, _), row in truth_pairs.items()
-        if any(matches(row, m.place_id or "unlocated:", m.text) or (m.place_id is None and skeleton(m.text) in row["_keys"])
+        if any(matches(row, m.place_id or UNLOCATED, m.text) or (m.place_id is None and skeleton(m.text) in row["_keys"])
                for m in mentions_by_article[art]))
 
     # Claims: (article, settlement, status, side).

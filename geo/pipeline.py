@@ -15,7 +15,8 @@ from pathlib import Path
 
 from . import store
 from .claims.extractor import article_claims
-from .ingest.articles import Problem, meta_path_of, read_article, scan
+from .ingest import articles as ingest
+from .ingest.articles import Problem
 from .normalize import fold_name
 from .places.gazetteer import Gazetteer, load
 from .places.mentions import finder_for
@@ -74,44 +75,6 @@ class BuildReport:
         return lines
 
 
-def read_articles(folder: Path, known: dict[str, Article] | None = None,
-                  keep_text: bool = True) -> tuple[list[Article], list[Problem]]:
-    """Every usable article under `folder`. `known`: articles already stored, by path and file signature;
-    a file whose size and modification time are unchanged is taken from there instead of read again.
-    With keep_text=False the texts are dropped once hashed (extraction reads each again, one at a time:
-    a hundred thousand texts need not sit in memory together)."""
-    files, problems = scan(folder)
-    articles: list[Article] = []
-    by_hash: dict[str, Article] = {}
-    known = known or {}
-    for path in files:
-        try:
-            st = os.stat(path)
-        except OSError:
-            st = None
-        try:
-            meta_sig = os.stat(meta_path_of(path)).st_mtime_ns
-        except OSError:
-            meta_sig = 0
-        stored = known.get(os.path.abspath(path))
-        if st is not None and stored is not None and stored.signature == (st.st_size, st.st_mtime_ns, meta_sig):
-            article, probs = stored, []
-        else:
-            article, probs = read_article(path)
-            if article is not None and st is not None:
-                article = replace(article, signature=(st.st_size, st.st_mtime_ns, meta_sig))
-        problems += probs
-        if article is None:
-            continue
-        first = by_hash.get(article.content_hash)
-        if first is not None:
-            problems.append(Problem(str(path), f"same text as {first.path}: read once, as {first.stem}", fatal=False))
-            continue
-        by_hash[article.content_hash] = article
-        articles.append(article if keep_text or not article.text else replace(article, text=""))
-    return articles, problems
-
-
 def extract_one(article: Article, gaz: Gazetteer) -> tuple[list[Mention], list[Claim], dict[str, Place]]:
     """One article's resolved mentions, claims, and the places those claims are about."""
     mentions = resolve_mentions(gaz, article.text, finder_for(gaz).find(article.stem, article.text))
@@ -141,7 +104,7 @@ def _loaded(article: Article) -> Article | None:
     """The article with its text, read again from its file if it came without (None: it can no longer be read)."""
     if article.text:
         return article
-    fresh, _ = read_article(Path(article.path))
+    fresh, _ = ingest.read_article(Path(article.path))
     return replace(fresh, signature=article.signature) if fresh is not None and fresh.text else None
 
 
@@ -258,7 +221,7 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
         map_tmp = map_path.with_name(f".{map_path.name}.{os.getpid()}.tmp")
         try:
             known, stored = store.stored_articles(db)
-            articles, problems = read_articles(articles_dir, known, keep_text=False)
+            articles, problems = ingest.read_articles(articles_dir, known, keep_text=False)
             problems += [Problem("gazetteer", w, fatal=False) for w in gaz.warnings]
             version = f"{extractor_version()}+{gazetteer_version(gaz)}"
             new_store = store.get_meta(db, "created_by") is None

@@ -47,10 +47,10 @@ def test_unchanged_files_are_not_read_again_whatever_the_folder_is_called(articl
     out = tmp_path / "out"
     build(articles, out)
     reads = []
-    import geo.pipeline
+    import geo.ingest.articles
 
-    real = geo.pipeline.read_article
-    monkeypatch.setattr(geo.pipeline, "read_article", lambda path: reads.append(path) or real(path))
+    real = geo.ingest.articles.read_article
+    monkeypatch.setattr(geo.ingest.articles, "read_article", lambda path: reads.append(path) or real(path))
     monkeypatch.chdir(articles.parent)
     again = build(type(articles)(articles.name), out)
     assert again.changes.read == [] and reads == []

@@ -9,7 +9,7 @@ import json
 import os
 import re
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -260,3 +260,41 @@ def scan(folder: Path) -> tuple[list[Path], list[Problem]]:
         return [], [Problem(str(folder), "is not a folder")]
     walk(folder)
     return files, problems
+
+
+def read_articles(folder: Path, known: dict[str, Article] | None = None,
+                  keep_text: bool = True) -> tuple[list[Article], list[Problem]]:
+    """Every usable article under `folder`. `known`: articles already stored, by path and file signature;
+    a file whose size and modification time are unchanged is taken from there instead of read again.
+    With keep_text=False the texts are dropped once hashed (extraction reads each again, one at a time:
+    a hundred thousand texts need not sit in memory together)."""
+    files, problems = scan(folder)
+    articles: list[Article] = []
+    by_hash: dict[str, Article] = {}
+    known = known or {}
+    for path in files:
+        try:
+            st = os.stat(path)
+        except OSError:
+            st = None
+        try:
+            meta_sig = os.stat(meta_path_of(path)).st_mtime_ns
+        except OSError:
+            meta_sig = 0
+        stored = known.get(os.path.abspath(path))
+        if st is not None and stored is not None and stored.signature == (st.st_size, st.st_mtime_ns, meta_sig):
+            article, probs = stored, []
+        else:
+            article, probs = read_article(path)
+            if article is not None and st is not None:
+                article = replace(article, signature=(st.st_size, st.st_mtime_ns, meta_sig))
+        problems += probs
+        if article is None:
+            continue
+        first = by_hash.get(article.content_hash)
+        if first is not None:
+            problems.append(Problem(str(path), f"same text as {first.path}: read once, as {first.stem}", fatal=False))
+            continue
+        by_hash[article.content_hash] = article
+        articles.append(article if keep_text or not article.text else replace(article, text=""))
+    return articles, problems
