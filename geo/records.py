@@ -45,10 +45,6 @@ class Place:
     coord_source: str = ""
     in_theatre: bool = True
 
-    @property
-    def geo_precision(self) -> int | None:
-        return PRECISION_CODES.get(self.precision)
-
 
 @dataclass(frozen=True)
 class Mention:

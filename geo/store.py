@@ -254,11 +254,6 @@ def all_claims(db: sqlite3.Connection) -> list[sqlite3.Row]:
     return db.execute(CLAIM_QUERY + f" ORDER BY {CLAIM_ORDER}").fetchall()
 
 
-def citations_for(db: sqlite3.Connection, claim_id: int) -> list[sqlite3.Row]:
-    return db.execute("SELECT ci.article, a.publisher, a.url FROM citations ci JOIN articles a ON a.stem = ci.article "
-                      "WHERE ci.claim_id = ? ORDER BY ci.article", (claim_id,)).fetchall()
-
-
 def all_citations(db: sqlite3.Connection) -> dict[int, list[sqlite3.Row]]:
     out: dict[int, list[sqlite3.Row]] = {}
     for r in db.execute("SELECT ci.claim_id, ci.article, a.publisher, a.url FROM citations ci "

@@ -19,8 +19,8 @@ class Interval:
 
 
 def intervals(claims: list[tuple[str, str, str, str | None]]) -> list[Interval]:
-    """(place_id, side, status, date) tuples → intervals. Several claims of one side on one day: the
-    last-listed wins, except that a disagreement on the same day makes the day contested."""
+    """(place_id, side, status, date) tuples → intervals. Several claims of one side on one day: their
+    status when they agree, "contested" that day when they disagree."""
     by_key: dict[tuple[str, str], dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for place_id, side, status, day in claims:
         if day:
@@ -34,16 +34,3 @@ def intervals(claims: list[tuple[str, str, str, str | None]]) -> list[Interval]:
             out.append(Interval(place_id, side, status, day, ordered[i + 1] if i + 1 < len(ordered) else None))
     return out
 
-
-def state_on(ivs: list[Interval], day: str) -> dict[tuple[str, str], str]:
-    """(place_id, side) → status claimed as of `day`."""
-    return {(iv.place_id, iv.side): iv.status for iv in ivs if iv.start <= day and (iv.end is None or day < iv.end)}
-
-
-def disputed(state: dict[tuple[str, str], str]) -> set[str]:
-    """Places whose Russian and Ukrainian claims disagree on that day."""
-    by_place: dict[str, set[str]] = defaultdict(set)
-    for (place_id, side), status in state.items():
-        if side in ("russia", "ukraine"):
-            by_place[place_id].add(status)
-    return {p for p, s in by_place.items() if len(s) > 1}
