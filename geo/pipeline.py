@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import json
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -184,17 +183,12 @@ def gazetteer_version(gaz: Gazetteer) -> str:
 def _snapshot(db, place_ids: set[str] | None = None) -> tuple[set[tuple], dict[tuple[str, str], tuple[str, str]]]:
     """The grouped claims' keys (date, place, status, claimant) and each (place, side)'s latest dated
     (status, date), for the given places or for all. The change report compares two snapshots."""
-    where, args = "", ()
-    if place_ids is not None:
-        where, args = "WHERE c.place_id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(place_ids)),)
     keys: set[tuple] = set()
     state: dict[tuple[str, str], tuple[str, str]] = {}
-    for date, name, status, claimant, side in db.execute(
-            "SELECT c.date, p.name_en, c.status, c.claimant, c.claimant_side FROM claims c "
-            f"JOIN places p ON p.id = c.place_id {where} ORDER BY {store.CLAIM_ORDER}", args):
-        keys.add((date, name, status, claimant))
-        if date is not None:
-            state[(name, side)] = (status, date)
+    for c in store.claim_summaries(db, place_ids):
+        keys.add((c.date, c.settlement, c.status, c.claimant))
+        if c.date is not None:
+            state[(c.settlement, c.side)] = (c.status, c.date)
     return keys, state
 
 
@@ -217,75 +211,67 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
     with build_lock(out_dir, wait):
         for stale in out_dir.glob(f".{map_path.name}.*.tmp"):  # left by a build that was killed
             stale.unlink(missing_ok=True)
-        db = store.open_for_update(store_path)
         map_tmp = map_path.with_name(f".{map_path.name}.{os.getpid()}.tmp")
         try:
-            known, stored = store.stored_articles(db)
-            articles, problems = ingest.read_articles(articles_dir, known, keep_text=False)
-            problems += [Problem("gazetteer", w, fatal=False) for w in gaz.warnings]
-            version = f"{extractor_version()}+{gazetteer_version(gaz)}"
-            new_store = store.get_meta(db, "created_by") is None
-            if new_store:
-                store.set_meta(db, "created_by", "geo build")
-            current = {a.stem: a for a in articles}
-            changes = Changes()
-            changes.removed = sorted(set(stored) - set(current))
-            todo = [a for a in articles if stored.get(a.stem) != (a.content_hash, version)]
-            gone = changes.removed + [a.stem for a in todo if a.stem in stored]
-            # Regroup only the claims these articles touch, unless most of the store is being re-read.
-            incremental = len(todo) + len(gone) < max(50, len(stored) // 4)
-            touched = store.claim_keys_of(db, gone) if incremental else None
-            # The change report compares the grouped claims before and after, of the touched places only
-            # when the build is incremental (grouped claims change only in remove_articles and regroup).
-            seen = {store.key_place(k) for k in touched} if touched is not None else None
-            before_keys, before_state = _snapshot(db, seen)
-            store.remove_articles(db, gone)
-            with _progress(len(todo), show_progress) as advance:
-                for article, extraction in extract_many(todo, gaz, workers, advance):
-                    if extraction is None:
-                        problems.append(Problem(article.path, "could no longer be read; skipped"))
-                        continue
-                    mentions, claims, places = extraction
-                    store.add_article(db, article, mentions, claims, version)
-                    changes.read.append(article.stem)
-                    if touched is not None:
-                        touched |= {store.claim_key(c) for c in claims}
-                    names = {pid: gaz.spellings_of(pid) or [fold_name(p.name_en)] for pid, p in places.items()}
-                    store.upsert_places(db, places.values(), names)
-            if touched is not None:
-                more = {store.key_place(k) for k in touched} - seen
-                keys, state = _snapshot(db, more)
-                before_keys |= keys
-                before_state.update(state)
-                seen |= more
-            store.regroup(db, touched)
-            after_keys, after_state = _snapshot(db, seen)
-            changes.new_claims = sorted(after_keys - before_keys, key=str)
-            changes.dropped_claims = sorted(before_keys - after_keys, key=str)
-            for key in sorted(set(before_state) | set(after_state)):
-                old, new = before_state.get(key), after_state.get(key)
-                if old != new and (old or (None,))[0] != (new or (None,))[0]:
-                    changes.state_changes.append(
-                        f"{key[0]} ({key[1]} claims): {old[0] if old else 'none'} → {new[0] if new else 'none'}"
-                        + (f" as of {new[1]}" if new else ""))
-            data, layers = map_data(db, gaz, out_dir)
-            page.render_map(data, map_tmp, layers, cache_dir=out_dir / ".cache")
-            counts = {
-                "articles": db.execute("SELECT COUNT(*) FROM articles").fetchone()[0],
-                "mentions": db.execute("SELECT COUNT(*) FROM mentions").fetchone()[0],
-                "claims": db.execute("SELECT COUNT(*) FROM claims").fetchone()[0],
-                "settlements": db.execute("SELECT COUNT(DISTINCT place_id) FROM claims").fetchone()[0],
-            }
-            unlocated = [r[0] for r in db.execute("SELECT name_en FROM places WHERE precision = 'unlocated' ORDER BY name_en")]
-            # Nothing read or removed: leave the store file untouched (not even its change counter).
-            db.execute("COMMIT" if changes.read or changes.removed or new_store else "ROLLBACK")
+            # The store commits when this block ends, after the new map is complete.
+            with store.atomic(store_path) as tx:
+                db = tx.db
+                known, stored = store.stored_articles(db)
+                articles, problems = ingest.read_articles(articles_dir, known, keep_text=False)
+                problems += [Problem("gazetteer", w, fatal=False) for w in gaz.warnings]
+                version = f"{extractor_version()}+{gazetteer_version(gaz)}"
+                new_store = store.get_meta(db, "created_by") is None
+                if new_store:
+                    store.set_meta(db, "created_by", "geo build")
+                current = {a.stem: a for a in articles}
+                changes = Changes()
+                changes.removed = sorted(set(stored) - set(current))
+                todo = [a for a in articles if stored.get(a.stem) != (a.content_hash, version)]
+                gone = changes.removed + [a.stem for a in todo if a.stem in stored]
+                # Regroup only the claims these articles touch, unless most of the store is being re-read.
+                incremental = len(todo) + len(gone) < max(50, len(stored) // 4)
+                touched = store.claim_keys_of(db, gone) if incremental else None
+                # The change report compares the grouped claims before and after, of the touched places only
+                # when the build is incremental (grouped claims change only in remove_articles and regroup).
+                seen = {k.place_id for k in touched} if touched is not None else None
+                before_keys, before_state = _snapshot(db, seen)
+                store.remove_articles(db, gone)
+                with _progress(len(todo), show_progress) as advance:
+                    for article, extraction in extract_many(todo, gaz, workers, advance):
+                        if extraction is None:
+                            problems.append(Problem(article.path, "could no longer be read; skipped"))
+                            continue
+                        mentions, claims, places = extraction
+                        store.add_article(db, article, mentions, claims, version)
+                        changes.read.append(article.stem)
+                        if touched is not None:
+                            touched |= {store.claim_key(c) for c in claims}
+                        names = {pid: gaz.spellings_of(pid) or [fold_name(p.name_en)] for pid, p in places.items()}
+                        store.upsert_places(db, places.values(), names)
+                if touched is not None:
+                    more = {k.place_id for k in touched} - seen
+                    keys, state = _snapshot(db, more)
+                    before_keys |= keys
+                    before_state.update(state)
+                    seen |= more
+                store.regroup(db, touched)
+                after_keys, after_state = _snapshot(db, seen)
+                changes.new_claims = sorted(after_keys - before_keys, key=str)
+                changes.dropped_claims = sorted(before_keys - after_keys, key=str)
+                for key in sorted(set(before_state) | set(after_state)):
+                    old, new = before_state.get(key), after_state.get(key)
+                    if old != new and (old or (None,))[0] != (new or (None,))[0]:
+                        changes.state_changes.append(
+                            f"{key[0]} ({key[1]} claims): {old[0] if old else 'none'} → {new[0] if new else 'none'}"
+                            + (f" as of {new[1]}" if new else ""))
+                data, layers = map_data(db, gaz, out_dir)
+                page.render_map(data, map_tmp, layers, cache_dir=out_dir / ".cache")
+                counts = store.counts(db)
+                unlocated = store.unlocated_names(db)
+                if not (changes.read or changes.removed or new_store):
+                    tx.discard()  # nothing read or removed: leave the store file untouched
             os.replace(map_tmp, map_path)
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
         finally:
-            db.close()
             map_tmp.unlink(missing_ok=True)
     return BuildReport(counts, unlocated, problems, changes, store_path, map_path)
 

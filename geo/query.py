@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .normalize import fold_name, skeleton
+from . import store
 from .store import claims_for, connect
 
 
@@ -36,14 +37,12 @@ class ClaimsResult:
 
 
 def _ids_for(db, name: str) -> list[str]:
-    folded = fold_name(name)
-    ids = [r[0] for r in db.execute("SELECT DISTINCT place_id FROM place_names WHERE name = ? ORDER BY place_id", (folded,))]
+    ids = store.place_ids_named(db, fold_name(name))
     if ids:
         return ids
     key = skeleton(name)
     if key:
-        names = db.execute("SELECT name, place_id FROM place_names").fetchall()
-        ids = sorted({pid for n, pid in names if skeleton(n) == key})
+        ids = sorted({pid for n, pid in store.place_names(db) if skeleton(n) == key})
     return ids
 
 
@@ -52,16 +51,14 @@ def claims_for_name(name: str, db_path: Path) -> ClaimsResult:
     try:
         ids = _ids_for(db, name)
         if len(ids) > 1:
-            cands = db.execute(f"SELECT id, name_en, raion, oblast FROM places WHERE id IN ({','.join('?' * len(ids))}) ORDER BY id", ids)
+            cands = store.places_by_id(db, ids)
             listing = "; ".join(f"{r['name_en']} ({r['raion'] or '?'}, {r['oblast'] or '?'}) [{r['id']}]" for r in cands)
             rows = [dict(r) for r in claims_for(db, ids)]
             if len({r["place_id"] for r in rows}) > 1:
                 return ClaimsResult(error=f"'{name}' is ambiguous: {listing}. Ask for one by its id, e.g. `geo claims {ids[0]}`.")
             ids = sorted({r["place_id"] for r in rows}) or ids[:1]
         if not ids:
-            by_id = db.execute("SELECT id FROM places WHERE id = ?", (name,)).fetchone()
-            if by_id:
-                ids = [by_id[0]]
+            ids = [p["id"] for p in store.places_by_id(db, [name])]
         if not ids:
             return ClaimsResult(error=_unknown(db, name))
         rows = [dict(r) for r in claims_for(db, ids)]
@@ -80,7 +77,7 @@ def _unknown(db, name: str) -> str:
     if places:
         labels = ", ".join(f"{p.name_en} ({p.raion or p.oblast})" for p in places[:5])
         return f"no claims about '{name}' ({labels}) in the store"
-    store_names = [r[0] for r in db.execute("SELECT DISTINCT name FROM place_names")]
+    store_names = store.distinct_place_names(db)
     close = difflib.get_close_matches(fold_name(name), store_names, n=5, cutoff=0.6)
     suggestions = close or gaz.suggest(name)
     hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else ""

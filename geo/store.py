@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from .records import Article, Claim, Mention, Place
 
@@ -54,25 +56,48 @@ CREATE INDEX IF NOT EXISTS claims_place ON claims(place_id, date);
 CREATE INDEX IF NOT EXISTS claims_key ON claims(place_id, status, claimant, date);
 CREATE INDEX IF NOT EXISTS article_claims_key ON article_claims(place_id, status, claimant, date);
 """
+# The columns of each table, in schema order; every insert names its columns from these.
+META_COLUMNS = ("key", "value")
+ARTICLE_COLUMNS = ("stem", "path", "content_hash", "publisher", "published", "published_source", "url", "title",
+                   "extractor_version", "size", "mtime_ns", "meta_mtime_ns")
+PLACE_COLUMNS = ("id", "name_en", "name_ru", "name_uk", "lat", "lon", "country", "oblast", "raion", "precision",
+                 "precision_source", "coord_source")
+PLACE_NAME_COLUMNS = ("name", "place_id")
+MENTION_COLUMNS = ("article", "start", "end", "text", "place_id", "candidates", "reason")
+# A claim's own columns (`Claim` fields of the same names), shared by the per-article and the grouped claims.
 CLAIM_COLUMNS = ("place_id", "mention", "status", "claimant", "claimant_side", "date", "date_precision", "evidence",
                  "evidence_start", "evidence_end", "mention_start", "mention_end", "cue", "rule", "relayed_by")
+ARTICLE_CLAIM_COLUMNS = ("article", "seq", *CLAIM_COLUMNS)
+GROUPED_CLAIM_COLUMNS = ("id", "article", *CLAIM_COLUMNS)  # claims: one per group, its earliest outlet's sentence
+CITATION_COLUMNS = ("claim_id", "article", "evidence", "evidence_start")
+COLUMNS = {"meta": META_COLUMNS, "articles": ARTICLE_COLUMNS, "places": PLACE_COLUMNS, "place_names": PLACE_NAME_COLUMNS,
+           "mentions": MENTION_COLUMNS, "article_claims": ARTICLE_CLAIM_COLUMNS, "claims": GROUPED_CLAIM_COLUMNS,
+           "citations": CITATION_COLUMNS}
 
 
-def _group_key(article: str, place_id: str, status: str, claimant: str, date: str | None) -> tuple:
-    """Claims that are one claim repeated by several outlets (wire copies): same place, status, claimant, day.
-    An undated claim is never merged across articles."""
-    if date is None:
-        return (article, place_id, status, claimant, None)
-    return (place_id, status, claimant, date)
+def _insert(table: str, columns: tuple[str, ...], conflict: str = "") -> str:
+    """`INSERT [OR …] INTO table (columns) VALUES (?, …)`."""
+    return (f"INSERT {conflict + ' ' if conflict else ''}INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' * len(columns))})")
 
 
-def key_place(key: tuple) -> str:
-    """The place id of a grouping key."""
-    return key[1] if key[-1] is None else key[0]
+class GroupKey(NamedTuple):
+    """What makes claims one claim repeated by several outlets (wire copies): same place, status, claimant, day.
+    An undated claim is never merged across articles: its key carries its article (None for a dated one)."""
+
+    place_id: str
+    status: str
+    claimant: str
+    date: str | None
+    article: str | None
 
 
-def claim_key(c: Claim) -> tuple:
-    return _group_key(c.article, c.place_id, c.status, c.claimant, c.date)
+def group_key(article: str, place_id: str, status: str, claimant: str, date: str | None) -> GroupKey:
+    return GroupKey(place_id, status, claimant, date, article if date is None else None)
+
+
+def claim_key(c: Claim) -> GroupKey:
+    return group_key(c.article, c.place_id, c.status, c.claimant, c.date)
 
 
 def migrate(db: sqlite3.Connection) -> None:
@@ -90,7 +115,7 @@ def migrate(db: sqlite3.Connection) -> None:
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def open_for_update(path: Path) -> sqlite3.Connection:
+def _open_for_update(path: Path) -> sqlite3.Connection:
     """A connection with an open write transaction (one writer at a time; others wait)."""
     db = sqlite3.connect(path, timeout=600, isolation_level=None)
     db.row_factory = sqlite3.Row
@@ -98,6 +123,37 @@ def open_for_update(path: Path) -> sqlite3.Connection:
     db.execute("BEGIN IMMEDIATE")
     migrate(db)
     return db
+
+
+class Transaction:
+    """The open write transaction of `atomic`: `db` to read and write through, `discard()` to roll back."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.keep = True
+
+    def discard(self) -> None:
+        """Roll back instead of committing when the block ends: a build that changed nothing leaves the store
+        file untouched, not even its change counter."""
+        self.keep = False
+
+
+@contextmanager
+def atomic(path: Path) -> Iterator[Transaction]:
+    """The store at `path` (created and migrated as needed) in one write transaction, like sqlite-utils'
+    `Database.atomic()`: committed when the block ends, rolled back when it raises (or was discarded), so a
+    failed or killed build leaves the store as it was."""
+    db = _open_for_update(path)
+    tx = Transaction(db)
+    try:
+        yield tx
+        db.execute("COMMIT" if tx.keep else "ROLLBACK")
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    finally:
+        db.close()
 
 
 def stored_articles(db: sqlite3.Connection) -> tuple[dict[str, Article], dict[str, tuple[str, str]]]:
@@ -121,7 +177,7 @@ def get_meta(db: sqlite3.Connection, key: str) -> str | None:
 
 
 def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
-    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+    db.execute(_insert("meta", META_COLUMNS, "OR REPLACE"), (key, value))
 
 
 def remove_articles(db: sqlite3.Connection, stems: Iterable[str]) -> None:
@@ -136,28 +192,28 @@ def remove_articles(db: sqlite3.Connection, stems: Iterable[str]) -> None:
 
 
 def add_article(db: sqlite3.Connection, a: Article, mentions: list[Mention], claims: list[Claim], version: str) -> None:
-    db.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", (
+    db.execute(_insert("articles", ARTICLE_COLUMNS), (
         a.stem, a.path, a.content_hash, a.publisher, a.published, a.published_source, a.url, a.title, version,
         *a.signature))
-    db.executemany("INSERT OR IGNORE INTO mentions VALUES (?,?,?,?,?,?,?)", [
+    db.executemany(_insert("mentions", MENTION_COLUMNS, "OR IGNORE"), [
         (m.article, m.start, m.end, m.text, m.place_id, json.dumps(list(m.candidates)), m.reason) for m in mentions])
-    db.executemany(f"INSERT INTO article_claims VALUES ({','.join('?' * (len(CLAIM_COLUMNS) + 2))})", [
+    db.executemany(_insert("article_claims", ARTICLE_CLAIM_COLUMNS), [
         (c.article, n, *(getattr(c, col) for col in CLAIM_COLUMNS)) for n, c in enumerate(claims)])
 
 
 def upsert_places(db: sqlite3.Connection, places: Iterable[Place], names: dict[str, list[str]]) -> None:
-    db.executemany("INSERT OR REPLACE INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [
-        (p.id, p.name_en, p.name_ru, p.name_uk, p.lat, p.lon, p.country, p.oblast, p.raion, p.precision,
-         p.precision_source, p.coord_source) for p in places])
-    db.executemany("INSERT OR IGNORE INTO place_names VALUES (?,?)", [(n, pid) for pid, ns in names.items() for n in ns])
+    db.executemany(_insert("places", PLACE_COLUMNS, "OR REPLACE"),
+                   [tuple(getattr(p, col) for col in PLACE_COLUMNS) for p in places])
+    db.executemany(_insert("place_names", PLACE_NAME_COLUMNS, "OR IGNORE"),
+                   [(n, pid) for pid, ns in names.items() for n in ns])
 
 
-def claim_keys_of(db: sqlite3.Connection, stems: Iterable[str]) -> set[tuple]:
+def claim_keys_of(db: sqlite3.Connection, stems: Iterable[str]) -> set[GroupKey]:
     """The grouping keys of the stored claims of these articles (before they are removed or re-read)."""
-    keys: set[tuple] = set()
+    keys: set[GroupKey] = set()
     for stem in stems:
         for r in db.execute("SELECT article, place_id, status, claimant, date FROM article_claims WHERE article = ?", (stem,)):
-            keys.add(_group_key(*r))
+            keys.add(group_key(*r))
     return keys
 
 
@@ -169,18 +225,24 @@ def _claim(row: tuple) -> Claim:
     return Claim(article=row[0], **dict(zip(CLAIM_COLUMNS, row[1:])))
 
 
+def _key_order(k: GroupKey) -> str:
+    """The order groups are rebuilt in, so ids are numbered as they always were (`geo claims --format json`
+    shows them): the text of the key as the store wrote it before it had a type, the article first for an
+    undated claim."""
+    return str((k.article, k.place_id, k.status, k.claimant, None) if k.date is None
+               else (k.place_id, k.status, k.claimant, k.date))
+
+
 def _insert_group(db: sqlite3.Connection, claims: list[Claim], published: dict[str, str]) -> None:
     """One grouped claim and its citations. The earliest outlet's sentence stands for the claim."""
     g = sorted(claims, key=lambda c: (published.get(c.article, ""), c.article, c.evidence_start, c.mention_start))
     c = g[0]
-    cur = db.execute("INSERT INTO claims VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
-        c.place_id, c.mention, c.status, c.claimant, c.claimant_side, c.date, c.date_precision, c.article,
-        c.evidence, c.evidence_start, c.evidence_end, c.mention_start, c.mention_end, c.cue, c.rule, c.relayed_by))
-    db.executemany("INSERT OR IGNORE INTO citations VALUES (?,?,?,?)",
+    cur = db.execute(_insert("claims", GROUPED_CLAIM_COLUMNS[1:]), (c.article, *(getattr(c, col) for col in CLAIM_COLUMNS)))
+    db.executemany(_insert("citations", CITATION_COLUMNS, "OR IGNORE"),
                    [(cur.lastrowid, o.article, o.evidence, o.evidence_start) for o in g])
 
 
-def regroup(db: sqlite3.Connection, touched: set[tuple] | None = None) -> None:
+def regroup(db: sqlite3.Connection, touched: set[GroupKey] | None = None) -> None:
     """Bring the grouped claims and their citations up to date with the per-article claims.
 
     With `touched` (the grouping keys whose per-article claims changed), only those groups are rebuilt;
@@ -197,7 +259,7 @@ def regroup(db: sqlite3.Connection, touched: set[tuple] | None = None) -> None:
         rows = cur.execute(f"{_ARTICLE_CLAIMS} ORDER BY date IS NULL, "
                            "CASE WHEN date IS NULL THEN article END, place_id, status, claimant, date")
         group: list[Claim] = []
-        key = None
+        key: GroupKey | None = None
         for r in rows:
             c = _claim(r)
             k = claim_key(c)
@@ -209,11 +271,12 @@ def regroup(db: sqlite3.Connection, touched: set[tuple] | None = None) -> None:
         if group:
             _insert_group(db, group, published)
     else:
-        for key in sorted(touched, key=str):
-            if key[-1] is None:
-                where, args = "article = ? AND place_id = ? AND status = ? AND claimant = ? AND date IS NULL", key[:4]
+        for k in sorted(touched, key=_key_order):
+            if k.date is None:
+                where = "article = ? AND place_id = ? AND status = ? AND claimant = ? AND date IS NULL"
+                args: tuple = (k.article, k.place_id, k.status, k.claimant)
             else:
-                where, args = "place_id = ? AND status = ? AND claimant = ? AND date = ?", key
+                where, args = "place_id = ? AND status = ? AND claimant = ? AND date = ?", k[:4]
             old = [r[0] for r in db.execute(f"SELECT id FROM claims WHERE {where}", args)]
             db.executemany("DELETE FROM citations WHERE claim_id = ?", [(i,) for i in old])
             db.executemany("DELETE FROM claims WHERE id = ?", [(i,) for i in old])
@@ -260,3 +323,89 @@ def all_citations(db: sqlite3.Connection) -> dict[int, list[sqlite3.Row]]:
                         "JOIN articles a ON a.stem = ci.article ORDER BY ci.claim_id, ci.article"):
         out.setdefault(r["claim_id"], []).append(r)
     return out
+
+
+# -- the build's report ------------------------------------------------------------------------------------
+class ClaimSummary(NamedTuple):
+    """A grouped claim as the build's change report names it."""
+
+    date: str | None
+    settlement: str
+    status: str
+    claimant: str
+    side: str
+
+
+def claim_summaries(db: sqlite3.Connection, place_ids: set[str] | None = None) -> list[ClaimSummary]:
+    """The grouped claims about these places (all places: None), in `CLAIM_ORDER`."""
+    where, args = "", ()
+    if place_ids is not None:
+        where, args = "WHERE c.place_id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(place_ids)),)
+    return [ClaimSummary(*r) for r in db.execute(
+        "SELECT c.date, p.name_en, c.status, c.claimant, c.claimant_side FROM claims c "
+        f"JOIN places p ON p.id = c.place_id {where} ORDER BY {CLAIM_ORDER}", args)]
+
+
+def counts(db: sqlite3.Connection) -> dict[str, int]:
+    """How many articles, mentions and grouped claims the store holds, and how many settlements they are about."""
+    return {
+        "articles": db.execute("SELECT COUNT(*) FROM articles").fetchone()[0],
+        "mentions": db.execute("SELECT COUNT(*) FROM mentions").fetchone()[0],
+        "claims": db.execute("SELECT COUNT(*) FROM claims").fetchone()[0],
+        "settlements": db.execute("SELECT COUNT(DISTINCT place_id) FROM claims").fetchone()[0],
+    }
+
+
+def unlocated_names(db: sqlite3.Connection) -> list[str]:
+    """The names of the places claims are about that no source locates, alphabetically."""
+    return [r[0] for r in db.execute("SELECT name_en FROM places WHERE precision = 'unlocated' ORDER BY name_en")]
+
+
+# -- `geo claims` ------------------------------------------------------------------------------------------
+def place_ids_named(db: sqlite3.Connection, folded: str) -> list[str]:
+    """The places a folded spelling names, by id."""
+    return [r[0] for r in db.execute("SELECT DISTINCT place_id FROM place_names WHERE name = ? ORDER BY place_id",
+                                     (folded,))]
+
+
+def place_names(db: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every (folded spelling, place id) the store knows."""
+    return [(r[0], r[1]) for r in db.execute("SELECT name, place_id FROM place_names")]
+
+
+def distinct_place_names(db: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in db.execute("SELECT DISTINCT name FROM place_names")]
+
+
+def places_by_id(db: sqlite3.Connection, ids: list[str]) -> list[sqlite3.Row]:
+    """The stored places with these ids, by id."""
+    return db.execute(f"SELECT * FROM places WHERE id IN ({','.join('?' * len(ids))}) ORDER BY id", ids).fetchall()
+
+
+# -- the map -----------------------------------------------------------------------------------------------
+def all_places(db: sqlite3.Connection) -> list[sqlite3.Row]:
+    return db.execute("SELECT * FROM places ORDER BY id").fetchall()
+
+
+def article_sources(db: sqlite3.Connection) -> list[tuple[str, str | None, str | None, str]]:
+    """(stem, publisher, url, path) of every article."""
+    return [(r[0], r[1], r[2], r[3]) for r in db.execute("SELECT stem, publisher, url, path FROM articles")]
+
+
+# The columns the map shows, with each claim's citation count, in the readers' claim order (the articles'
+# publisher and link are looked up per article by the caller rather than joined to every claim: a third faster).
+MAP_CLAIM_COLUMNS = ("place_id", "date", "status", "claimant_side", "claimant", "article", "evidence",
+                     "mention_offset", "mention_length", "citations", "cue")
+_MAP_CLAIMS = f"""
+SELECT c.place_id, c.date, c.status, c.claimant_side, c.claimant, c.article, c.evidence,
+       c.mention_start - c.evidence_start, c.mention_end - c.mention_start,
+       (SELECT COUNT(*) FROM citations ci WHERE ci.claim_id = c.id), c.cue
+FROM claims c
+ORDER BY {CLAIM_ORDER}"""
+
+
+def map_claim_rows(db: sqlite3.Connection) -> Iterator[tuple]:
+    """Every grouped claim as a plain tuple of `MAP_CLAIM_COLUMNS` (the one query that reads every claim)."""
+    cur = db.cursor()
+    cur.row_factory = None
+    return iter(cur.execute(_MAP_CLAIMS))

@@ -9,19 +9,9 @@ from urllib.parse import quote
 
 from ..places.gazetteer import Gazetteer
 from .payload import CLAIM_FIELDS
-from ..store import CLAIM_ORDER
+from .. import store
 
 STALE_DAYS = 30  # a side's status not re-asserted for this many days is drawn faded
-
-
-# The columns the page shows, with each claim's citation count, in the readers' claim order. The articles'
-# publisher and link are looked up per article rather than joined to every claim (a third faster).
-MAP_CLAIMS = f"""
-SELECT c.place_id, c.date, c.status, c.claimant_side, c.claimant, c.article, c.evidence,
-       c.mention_start - c.evidence_start, c.mention_end - c.mention_start,
-       (SELECT COUNT(*) FROM citations ci WHERE ci.claim_id = c.id), c.cue
-FROM claims c
-ORDER BY {CLAIM_ORDER}"""
 
 
 def precision_note(row) -> str:
@@ -44,7 +34,7 @@ def article_link(url: str | None, path: str, map_dir: Path) -> str | None:
 
 def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[dict, dict]:
     """The page data from an open store connection (a build reads its own uncommitted state)."""
-    places = db.execute("SELECT * FROM places ORDER BY id").fetchall()
+    places = store.all_places(db)
     index: dict[str, int] = {}
     out_places = []
     unlocated: dict[str, dict] = {}
@@ -62,11 +52,9 @@ def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[dic
         })
     claims: list[tuple] = []  # in mapview.CLAIM_FIELDS order
     articles = {stem: (publisher or "", article_link(url, path, map_dir))
-                for stem, publisher, url, path in db.execute("SELECT stem, publisher, url, path FROM articles")}
-    cur = db.cursor()
-    cur.row_factory = None  # plain tuples: this is the one query that reads every claim
+                for stem, publisher, url, path in store.article_sources(db)}
     for (place_id, date, status, side, claimant, article, evidence, start, length, citations,
-         cue) in cur.execute(MAP_CLAIMS):
+         cue) in store.map_claim_rows(db):
         publisher, link = articles[article]
         claims.append((index.get(place_id), date, status, side, claimant, publisher, article, link, evidence,
                        (start, start + length), citations, cue))
