@@ -36,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from geo.map.data import MapClaim, MapData, MapPlace, Unlocated  # noqa: E402
 from geo.map.page import render_map  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
@@ -47,66 +48,66 @@ WORDS = ("forces troops village district control liberated advanced captured fig
 
 
 # --------------------------------------------------------------------------- data
-def synthetic(n_places: int, n_claims: int, seed: int = 7) -> tuple[dict, dict]:
+def synthetic(n_places: int, n_claims: int, seed: int = 7) -> tuple[MapData, dict]:
     rng = random.Random(seed)
     span = (LAST - FIRST).days
     places = []
     for i in range(n_places):
         name = f"Place {i}"
-        places.append({
-            "id": f"gn:{i}", "name_en": name, "name_ru": f"Место {i}", "name_uk": f"Місце {i}",
-            "lat": round(rng.uniform(47.0, 52.5), 5), "lon": round(rng.uniform(31.0, 39.5), 5),
-            "precision": rng.choice(["point"] * 8 + ["approximate", "area"]),
-            "precision_note": "", "oblast": f"Oblast {i % 12}", "raion": f"Raion {i % 97}",
-            "spellings": [name, f"Plase {i}", f"Mesto {i}"],
-        })
+        places.append(MapPlace(
+            id=f"gn:{i}", name_en=name, name_ru=f"Место {i}", name_uk=f"Місце {i}",
+            lat=round(rng.uniform(47.0, 52.5), 5), lon=round(rng.uniform(31.0, 39.5), 5),
+            precision=rng.choice(["point"] * 8 + ["approximate", "area"]),
+            precision_note="", oblast=f"Oblast {i % 12}", raion=f"Raion {i % 97}",
+            spellings=(name, f"Plase {i}", f"Mesto {i}"),
+        ))
     claims = []
     for j in range(n_claims):
         p = rng.randrange(n_places)
         words = [rng.choice(WORDS) for _ in range(rng.randint(10, 22))]
         at = rng.randrange(len(words))
-        words.insert(at, places[p]["name_en"])
+        words.insert(at, places[p].name_en)
         ev = " ".join(words).capitalize() + "."
-        start = ev.find(places[p]["name_en"])
-        claims.append({
-            "place": p if rng.random() > 0.02 else None,
-            "date": (FIRST + timedelta(days=rng.randrange(span + 1))).isoformat() if rng.random() > 0.03 else None,
-            "status": rng.choice(["russia", "russia", "ukraine", "ukraine", "contested"]),
-            "side": rng.choice(["russia", "ukraine", "third_party"]),
-            "claimant": rng.choice(["Russian Defense Ministry", "Ukrainian General Staff", "ISW", "DeepState"]),
-            "publisher": rng.choice(["Reuters", "AP", "AFP", "BBC", "Kyiv Independent", "TASS"]),
-            "article": f"{j % 5000:04d}_a", "url": f"https://example.org/{j % 5000}",
-            "evidence": ev, "hl": [start, start + len(places[p]["name_en"])],
-            "citations": rng.randint(0, 6), "cue": rng.choice(["liberated", "captured", "fighting"]),
-        })
+        start = ev.find(places[p].name_en)
+        claims.append(MapClaim(
+            place=p if rng.random() > 0.02 else None,
+            date=(FIRST + timedelta(days=rng.randrange(span + 1))).isoformat() if rng.random() > 0.03 else None,
+            status=rng.choice(["russia", "russia", "ukraine", "ukraine", "contested"]),
+            side=rng.choice(["russia", "ukraine", "third_party"]),
+            claimant=rng.choice(["Russian Defense Ministry", "Ukrainian General Staff", "ISW", "DeepState"]),
+            publisher=rng.choice(["Reuters", "AP", "AFP", "BBC", "Kyiv Independent", "TASS"]),
+            article=f"{j % 5000:04d}_a", url=f"https://example.org/{j % 5000}",
+            evidence=ev, hl=(start, start + len(places[p].name_en)),
+            citations=rng.randint(0, 6), cue=rng.choice(["liberated", "captured", "fighting"]),
+        ))
     unl: dict[str, list[int]] = {}
     for j, c in enumerate(claims):
-        if c["place"] is None:
+        if c.place is None:
             unl.setdefault(f"Unlocated {j % 50}", []).append(j)
-    data = {"first": FIRST.isoformat(), "last": LAST.isoformat(), "stale_days": 30, "places": places,
-            "unlocated": [{"name": k, "claims": v} for k, v in sorted(unl.items())], "claims": claims}
+    data = MapData(first=FIRST.isoformat(), last=LAST.isoformat(), stale_days=30, places=places,
+                   unlocated=[Unlocated(k, v) for k, v in sorted(unl.items())], claims=claims)
     base = {"oblasts": {"type": "FeatureCollection", "features": []},
             "raions": {"type": "FeatureCollection", "features": []}}
     return data, base
 
 
-def render_tsgj(data: dict, out: Path) -> None:
+def render_tsgj(data: MapData, out: Path) -> None:
     import folium
     from folium.plugins import TimestampedGeoJson
 
     colour = {"russia": "#d7191c", "ukraine": "#2166c4", "contested": "#f08c00"}
     feats = []
-    for c in data["claims"]:
-        if c["place"] is None or c["date"] is None:
+    for c in data.claims:
+        if c.place is None or c.date is None:
             continue
-        pl = data["places"][c["place"]]
+        pl = data.places[c.place]
         feats.append({
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [pl["lon"], pl["lat"]]},
-            "properties": {"times": [c["date"]], "icon": "circle",
-                           "iconstyle": {"fillColor": colour[c["status"]], "fillOpacity": 0.8,
+            "geometry": {"type": "Point", "coordinates": [pl.lon, pl.lat]},
+            "properties": {"times": [c.date], "icon": "circle",
+                           "iconstyle": {"fillColor": colour[c.status], "fillOpacity": 0.8,
                                          "stroke": "false", "radius": 6},
-                           "popup": pl["name_en"]},
+                           "popup": pl.name_en},
         })
     m = folium.Map(location=[50, 35], zoom_start=6, tiles=None)
     TimestampedGeoJson({"type": "FeatureCollection", "features": feats}, period="P1D",
@@ -205,7 +206,7 @@ def run(sizes, steps: int, assets: Path | None) -> list[dict]:
     from playwright.sync_api import sync_playwright
 
     # "the libraries": the same page with no place and no claim (Leaflet, our JS/CSS, controls)
-    empty = {"first": FIRST.isoformat(), "last": LAST.isoformat(), "places": [], "claims": []}
+    empty = MapData(first=FIRST.isoformat(), last=LAST.isoformat(), places=[], claims=[], unlocated=[])
     render_map(empty, tmp / "ours_empty.html", synthetic(1, 0)[1])
     render_tsgj(empty, tmp / "tsgj_empty.html")
     lib = {"geo.map": (tmp / "ours_empty.html").stat().st_size,

@@ -1,6 +1,8 @@
-"""A small hand-made ``data`` dict for the map page tests (and an XSS place)."""
+"""Small hand-made map data for the map page tests (and an XSS place)."""
 
 from __future__ import annotations
+
+from geo.map.data import MapClaim, MapData, MapPlace, Unlocated
 
 XSS = [
     "<script>alert(1)</script>",
@@ -21,36 +23,36 @@ XSS_EVIDENCE = (
 )
 
 
-def build_data() -> dict:
+def build_data() -> MapData:
     places = [
-        {"id": "gn:1", "name_en": "Sudzha", "name_ru": "Суджа", "name_uk": "Суджа",
-         "lat": 51.1917, "lon": 35.2708, "precision": "point", "precision_note": "",
-         "oblast": "Kursk Oblast", "raion": "Sudzhansky",
-         "spellings": ["Sudzha", "Sudja", "Sudsha", "Суджа", "Суджі"]},
-        {"id": "gn:2", "name_en": "Malaya Loknya", "name_ru": "Малая Локня", "name_uk": "Мала Локня",
-         "lat": 51.2236, "lon": 35.1342, "precision": "point", "precision_note": "",
-         "oblast": "Kursk Oblast", "raion": "Sudzhansky",
-         "spellings": ["Malaya Loknya", "Mala Loknya", "Малая Локня"]},
-        {"id": "gn:3", "name_en": "Plekhovo", "name_ru": "Плехово", "name_uk": "Плехове",
-         "lat": 51.1267, "lon": 35.2517, "precision": "approximate",
-         "precision_note": "location approximate: within Sudzhansky raion",
-         "oblast": "Kursk Oblast", "raion": "Sudzhansky",
-         "spellings": ["Plekhovo", "Plechovo", "Плехово"]},
-        {"id": "gn:4", "name_en": XSS_NAME, "name_ru": "<script>alert(1)</script>",
-         "name_uk": '"><svg onload=alert(1)>', "lat": 51.30, "lon": 35.05, "precision": "area",
-         "precision_note": "<img src=x onerror=alert(1)> note", "oblast": "&lt;b&gt;Oblast",
-         "raion": "${alert(1)}", "spellings": ["Xssville", "</script><script>alert(1)</script>", *XSS]},
+        MapPlace(id="gn:1", name_en="Sudzha", name_ru="Суджа", name_uk="Суджа",
+                 lat=51.1917, lon=35.2708, precision="point", precision_note="",
+                 oblast="Kursk Oblast", raion="Sudzhansky",
+                 spellings=("Sudzha", "Sudja", "Sudsha", "Суджа", "Суджі")),
+        MapPlace(id="gn:2", name_en="Malaya Loknya", name_ru="Малая Локня", name_uk="Мала Локня",
+                 lat=51.2236, lon=35.1342, precision="point", precision_note="",
+                 oblast="Kursk Oblast", raion="Sudzhansky",
+                 spellings=("Malaya Loknya", "Mala Loknya", "Малая Локня")),
+        MapPlace(id="gn:3", name_en="Plekhovo", name_ru="Плехово", name_uk="Плехове",
+                 lat=51.1267, lon=35.2517, precision="approximate",
+                 precision_note="location approximate: within Sudzhansky raion",
+                 oblast="Kursk Oblast", raion="Sudzhansky",
+                 spellings=("Plekhovo", "Plechovo", "Плехово")),
+        MapPlace(id="gn:4", name_en=XSS_NAME, name_ru="<script>alert(1)</script>",
+                 name_uk='"><svg onload=alert(1)>', lat=51.30, lon=35.05, precision="area",
+                 precision_note="<img src=x onerror=alert(1)> note", oblast="&lt;b&gt;Oblast",
+                 raion="${alert(1)}", spellings=("Xssville", "</script><script>alert(1)</script>", *XSS)),
     ]
-    C = []
+    C: list[MapClaim] = []
 
-    def claim(place, date, status, side, claimant, evidence, mention, **kw):
+    def claim(place, date, status, side, claimant, evidence, mention, **kw) -> int:
         start = evidence.find(mention) if mention else -1
-        c = {"place": place, "date": date, "status": status, "side": side, "claimant": claimant,
-             "publisher": kw.get("publisher", "Reuters"), "article": kw.get("article", f"{len(C):03d}_a"),
-             "url": kw.get("url", f"https://example.org/a/{len(C)}"), "evidence": evidence,
-             "hl": [start, start + len(mention)] if start >= 0 else None,
-             "citations": kw.get("citations", 1), "cue": kw.get("cue", "took control")}
-        C.append(c)
+        C.append(MapClaim(
+            place=place, date=date, status=status, side=side, claimant=claimant,
+            publisher=kw.get("publisher", "Reuters"), article=kw.get("article", f"{len(C):03d}_a"),
+            url=kw.get("url", f"https://example.org/a/{len(C)}"), evidence=evidence,
+            hl=(start, start + len(mention)) if start >= 0 else None,
+            citations=kw.get("citations", 1), cue=kw.get("cue", "took control")))
         return len(C) - 1
 
     # Sudzha: Ukraine claims 2024-08-15; Russia claims it back 2025-03-13; Ukraine says contested
@@ -86,15 +88,14 @@ def build_data() -> dict:
                "Forces liberated Nikolaevo-Darino.", "Nikolaevo-Darino", cue="liberated")
     u1 = claim(None, None, "ukraine", "ukraine", "<script>alert(1)</script>",
                "<img src=x onerror=alert(1)> Foo", "Foo", url="javascript:alert(1)")
-    return {
-        "first": "2024-08-06",
-        "last": "2025-04-27",
-        "stale_days": 30,
-        "places": places,
-        "unlocated": [{"name": "Nikolaevo-Darino", "claims": [u0]},
-                      {"name": "<svg onload=alert(1)>Foo", "claims": [u1]}],
-        "claims": C,
-    }
+    return MapData(
+        first="2024-08-06",
+        last="2025-04-27",
+        stale_days=30,
+        places=places,
+        unlocated=[Unlocated("Nikolaevo-Darino", [u0]), Unlocated("<svg onload=alert(1)>Foo", [u1])],
+        claims=C,
+    )
 
 
 def base_layers() -> dict:

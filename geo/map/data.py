@@ -1,17 +1,72 @@
-"""The map page's data, read from the store: places, claims, unlocated names and base layers."""
+"""The map page's data, read from the store: places, claims, unlocated names and base layers.
+
+The records here are what the payload (`geo.map.payload`) is built from; the tests' fixture and the map bench
+make the same records.
+"""
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 
-from ..places.gazetteer import Gazetteer
-from .payload import CLAIM_FIELDS
 from .. import store
+from ..places.gazetteer import Gazetteer
 
 STALE_DAYS = 30  # a side's status not re-asserted for this many days is drawn faded
+
+
+class MapPlace(NamedTuple):
+    """A located settlement on the map."""
+
+    id: str
+    name_en: str
+    name_ru: str
+    name_uk: str
+    lat: float
+    lon: float
+    precision: str  # point | approximate | area
+    precision_note: str  # "location approximate: …", or ""
+    oblast: str
+    raion: str
+    spellings: tuple[str, ...]  # for the search box
+
+
+class MapClaim(NamedTuple):
+    """One claim as the page shows it."""
+
+    place: int | None  # index into `MapData.places`; None: a settlement no source locates
+    date: str | None  # YYYY-MM-DD; None: undated (in the ledger, moves no state)
+    status: str
+    side: str
+    claimant: str
+    publisher: str
+    article: str
+    url: str | None  # the article's link (its URL, or the file relative to the map)
+    evidence: str  # the quoted sentence
+    hl: tuple[int, int] | None  # the mention's [start, end) in `evidence`
+    citations: int  # outlets repeating the claim
+    cue: str
+
+
+class Unlocated(NamedTuple):
+    """A settlement named but not located, and its claims (indexes into `MapData.claims`)."""
+
+    name: str
+    claims: list[int]
+
+
+@dataclass(frozen=True)
+class MapData:
+    places: list[MapPlace]
+    claims: list[MapClaim]
+    unlocated: list[Unlocated]
+    first: str | None = None  # the slider's first and last day; None: the claims' own range
+    last: str | None = None
+    stale_days: int = STALE_DAYS
 
 
 def precision_note(row) -> str:
@@ -32,39 +87,35 @@ def article_link(url: str | None, path: str, map_dir: Path) -> str | None:
     return quote(rel, safe="/._-~")
 
 
-def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[dict, dict]:
-    """The page data from an open store connection (a build reads its own uncommitted state)."""
-    places = store.all_places(db)
+def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[MapData, dict]:
+    """The page data from an open store connection (a build reads its own uncommitted state), and the base
+    layers (oblast and raion outlines)."""
     index: dict[str, int] = {}
-    out_places = []
-    unlocated: dict[str, dict] = {}
-    for p in places:
+    places: list[MapPlace] = []
+    unlocated: dict[str, Unlocated] = {}
+    for p in store.all_places(db):
         if p["lat"] is None:
-            unlocated[p["id"]] = {"name": p["name_en"], "claims": []}
+            unlocated[p["id"]] = Unlocated(p["name_en"], [])
             continue
-        index[p["id"]] = len(out_places)
+        index[p["id"]] = len(places)
         gp = gaz.places.get(p["id"])
         spellings = sorted(set(gaz.spellings_of(p["id"])) | {p["name_en"]} | ({gp.name_ru, gp.name_uk} - {""} if gp else set()))
-        out_places.append({
-            "id": p["id"], "name_en": p["name_en"], "name_ru": p["name_ru"] or "", "name_uk": p["name_uk"] or "",
-            "lat": p["lat"], "lon": p["lon"], "precision": p["precision"], "precision_note": precision_note(p),
-            "oblast": p["oblast"] or "", "raion": p["raion"] or "", "spellings": spellings[:40],
-        })
-    claims: list[tuple] = []  # in mapview.CLAIM_FIELDS order
+        places.append(MapPlace(
+            id=p["id"], name_en=p["name_en"], name_ru=p["name_ru"] or "", name_uk=p["name_uk"] or "",
+            lat=p["lat"], lon=p["lon"], precision=p["precision"], precision_note=precision_note(p),
+            oblast=p["oblast"] or "", raion=p["raion"] or "", spellings=tuple(spellings[:40])))
+    claims: list[MapClaim] = []
     articles = {stem: (publisher or "", article_link(url, path, map_dir))
                 for stem, publisher, url, path in store.article_sources(db)}
     for (place_id, date, status, side, claimant, article, evidence, start, length, citations,
          cue) in store.map_claim_rows(db):
         publisher, link = articles[article]
-        claims.append((index.get(place_id), date, status, side, claimant, publisher, article, link, evidence,
-                       (start, start + length), citations, cue))
+        claims.append(MapClaim(index.get(place_id), date, status, side, claimant, publisher, article, link, evidence,
+                               (start, start + length), citations, cue))
         if place_id in unlocated:
-            unlocated[place_id]["claims"].append(len(claims) - 1)
-    dated = {c[1] for c in claims if c[1]}
-    data = {
-        "first": min(dated) if dated else None, "last": max(dated) if dated else None, "stale_days": STALE_DAYS,
-        "places": out_places, "claims": claims, "claim_fields": CLAIM_FIELDS,
-        "unlocated": sorted(unlocated.values(), key=lambda u: u["name"]),
-    }
+            unlocated[place_id].claims.append(len(claims) - 1)
+    dated = {c.date for c in claims if c.date}
+    data = MapData(places=places, claims=claims, unlocated=sorted(unlocated.values(), key=lambda u: u.name),
+                   first=min(dated) if dated else None, last=max(dated) if dated else None)
     layers = json.loads((gaz.directory / "base_layers.json").read_text(encoding="utf-8"))
     return data, layers

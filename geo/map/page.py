@@ -2,7 +2,7 @@
 
     render_map(data, out_path, base_layers)
 
-``data`` is the map data (`geo.map.data`); ``base_layers`` holds the simplified oblast / raion outlines
+``data`` is the map data (`geo.map.data.MapData`); ``base_layers`` holds the simplified oblast / raion outlines
 drawn as always-on layers.
 
 * folium builds the page (``OfflineMap`` + one ``MacroElement`` per control, see
@@ -22,6 +22,7 @@ import os
 from importlib import metadata
 from pathlib import Path
 
+from .data import MapData
 from .payload import build_payload, payload_json
 
 PAYLOAD_SLOT = "@@gc-payload-json@@"  # where the data goes in the rendered page shell
@@ -92,13 +93,13 @@ def page_shell(stale_days: int, cache_dir: Path | None = None) -> str:
     return shell
 
 
-def render_html(data: dict, base_layers: dict | None = None, cache_dir: Path | None = None) -> str:
+def render_html(data: MapData, base_layers: dict | None = None, cache_dir: Path | None = None) -> str:
     payload = build_payload(data, base_layers)
     before, after = page_shell(payload["stale"], cache_dir).split(PAYLOAD_SLOT)
     return before + payload_json(payload) + after
 
 
-def render_map(data: dict, out_path: Path, base_layers: dict, cache_dir: Path | None = None) -> None:
+def render_map(data: MapData, out_path: Path, base_layers: dict, cache_dir: Path | None = None) -> None:
     """Write the self-contained map page for ``data`` to ``out_path``."""
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)

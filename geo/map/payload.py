@@ -1,6 +1,6 @@
 """The map page's payload: the map data turned into compact, column-oriented, deterministic JSON.
 
-    payload_json(build_payload(data, base_layers))
+    payload_json(build_payload(data, base_layers))   # data: a `geo.map.data.MapData`
 
 * Claims are sorted here by (place, day, input order) and shipped column-wise; the browser
   decodes them once at load into, for every place and side, the sorted list of claim days and
@@ -42,6 +42,8 @@ import math
 import re
 import unicodedata
 from typing import Any
+
+from .data import MapClaim, MapData, MapPlace, Unlocated
 
 SIDES = ("russia", "ukraine", "third_party")
 STATUSES = ("russia", "ukraine", "contested")
@@ -165,16 +167,16 @@ class _Interner:
         return i
 
 
-def _unique_slugs(places: list[dict]) -> list[str]:
+def _unique_slugs(places: list[MapPlace]) -> list[str]:
     slugs: list[str] = []
     used: set[str] = set()
     for i, pl in enumerate(places):
-        base = slugify(pl.get("name_en") or pl.get("name_ru") or pl.get("name_uk") or "")
+        base = slugify(pl.name_en or pl.name_ru or pl.name_uk or "")
         if not base:
-            base = "place-" + (slugify(_str(pl.get("id"))) or str(i))
+            base = "place-" + (slugify(pl.id) or str(i))
         cand = base
         if cand in used:
-            cand = f"{base}-{slugify(_str(pl.get('raion')))}".strip("-")
+            cand = f"{base}-{slugify(pl.raion)}".strip("-")
         n = 2
         while cand in used:
             cand = f"{base}-{n}"
@@ -185,6 +187,62 @@ def _unique_slugs(places: list[dict]) -> list[str]:
 
 
 # ---------------------------------------------------------------- payload
+def build_payload(data: MapData, base_layers: dict | None = None) -> dict:
+    """Turn the map data into the compact page payload (layout: module docstring)."""
+    first, last = _day_range(data)
+    strings = _Interner()
+    places = _places(data.places)
+    columns, order = _claim_columns(data.claims, len(places), first, strings)
+    # place strings go in after the claims' so the per-claim indexes stay short
+    for row in places:
+        row[6:9] = [strings(row[6]), strings(row[7]), strings(row[8])]
+    base_layers = base_layers or {}
+    outlines = {k: base_layers.get(k) or {"type": "FeatureCollection", "features": []} for k in ("oblasts", "raions")}
+    return {
+        "v": 2, "first": first.isoformat(), "last": last.isoformat(), "n": (last - first).days + 1,
+        "stale": int(data.stale_days or 30), "s": strings.table, "p": places, "c": columns["c"], "a": columns["a"],
+        "u": _unlocated(data.unlocated, order), "b": outlines,
+    }
+
+
+def _day_range(data: MapData) -> tuple[_dt.date, _dt.date]:
+    """The slider's first and last day: the data's own (the pipeline gives both), else the claims' range."""
+    first, last = _day(data.first), _day(data.last)
+    if first is None or last is None or last < first:
+        dated = {d for d in map(_day, {c.date for c in data.claims}) if d is not None}
+        if first is None:
+            first = min(dated) if dated else _dt.date(1970, 1, 1)
+        if last is None or last < first:
+            last = max(first, max(dated)) if dated else first
+    return first, last
+
+
+def _places(places: list[MapPlace]) -> list[list]:
+    """One row per place (``p`` in the layout), with its note, oblast and raion still as text."""
+    slugs = _unique_slugs(places)
+    rows: list[list] = []
+    for i, pl in enumerate(places):
+        prec = pl.precision or "point"
+        names = [pl.name_en, pl.name_ru, pl.name_uk]
+        # search index: the browser normalises names + extra spellings with GeoClaims.norm (which
+        # mirrors normalise_spelling); spellings adding no new key for this place are left out
+        keys = {normalise_spelling(n) for n in names if n}
+        extra = []
+        for sp in pl.spellings:
+            if not sp:
+                continue
+            k = normalise_spelling(sp)
+            if k and k not in keys:
+                keys.add(k)
+                extra.append(sp)
+        rows.append([
+            *names, _num(pl.lat), _num(pl.lon),
+            PRECISIONS.index(prec) if prec in PRECISIONS else 1,
+            pl.precision_note, pl.oblast, pl.raion, slugs[i], extra,
+        ])
+    return rows
+
+
 def _sort_key(item: tuple[int, int | None, int | None]) -> tuple:
     orig, place, day = item
     if place is None:  # unlocated claims last, in their input order
@@ -192,84 +250,29 @@ def _sort_key(item: tuple[int, int | None, int | None]) -> tuple:
     return (0, place, 0 if day is not None else 1, day or 0, orig)
 
 
-# A claim's fields in the order of the tuples `geo.mapdata` hands over (data["claim_fields"]); other callers
-# pass one dict per claim with these keys.
-CLAIM_FIELDS = ("place", "date", "status", "side", "claimant", "publisher", "article", "url", "evidence", "hl",
-                "citations", "cue")
-(_PLACE, _DATE, _STATUS, _SIDE, _CLAIMANT, _PUBLISHER, _ARTICLE, _URL, _EVIDENCE, _HL, _CITATIONS,
- _CUE) = range(len(CLAIM_FIELDS))
-
-
-def _claim_rows(data: dict) -> list[tuple]:
-    claims = data.get("claims") or []
-    if tuple(data.get("claim_fields") or ()) == CLAIM_FIELDS:
-        return [tuple(c) for c in claims]
-    return [tuple(c.get(f) for f in CLAIM_FIELDS) if isinstance(c, dict) else (None,) * len(CLAIM_FIELDS)
-            for c in claims]
-
-
-def build_payload(data: dict, base_layers: dict | None = None) -> dict:
-    """Turn the pipeline's ``data`` dict into the compact page payload (layout: module docstring)."""
-    places_in = list(data.get("places") or [])
-    claims_in = _claim_rows(data)
-    first = _day(data.get("first"))
-    last = _day(data.get("last"))
-    if first is None or last is None or last < first:  # the pipeline gives both; other callers may not
-        dated = {d for d in map(_day, {c[_DATE] for c in claims_in if type(c[_DATE]) is str}) if d is not None}
-        if first is None:
-            first = min(dated) if dated else _dt.date(1970, 1, 1)
-        if last is None or last < first:
-            last = max(first, max(dated)) if dated else first
-    n_days = (last - first).days + 1
-    stale = int(data.get("stale_days") or 30)
-
-    S = _Interner()
-    slugs = _unique_slugs(places_in)
-    P = []
-    for i, pl in enumerate(places_in):
-        prec = pl.get("precision") or "point"
-        names = [_str(pl.get("name_en")), _str(pl.get("name_ru")), _str(pl.get("name_uk"))]
-        # search index: the browser normalises names + extra spellings with GeoClaims.norm (which
-        # mirrors normalise_spelling); spellings adding no new key for this place are left out
-        keys = {normalise_spelling(n) for n in names if n}
-        extra = []
-        for sp in pl.get("spellings") or []:
-            if not sp:
-                continue
-            k = normalise_spelling(sp)
-            if k and k not in keys:
-                keys.add(k)
-                extra.append(_str(sp))
-        P.append([
-            *names, _num(pl.get("lat")), _num(pl.get("lon")),
-            PRECISIONS.index(prec) if prec in PRECISIONS else 1,
-            _str(pl.get("precision_note")), _str(pl.get("oblast")), _str(pl.get("raion")),
-            slugs[i], extra,
-        ])
-
-    # normalise every claim once, then order them by (place, day, input order)
-    n_places = len(P)
+def _claim_columns(claims: list[MapClaim], n_places: int, first: _dt.date,
+                   strings: _Interner) -> tuple[dict[str, Any], list[tuple[int, int | None, int | None]]]:
+    """The claims column-wise (``c``) with the articles they cite (``a``), and the order they were put in:
+    (input index, place or None, day index or None) per claim, sorted by (place, day, input order)."""
     norm = []
-    for ci, c in enumerate(claims_in):
-        place = c[_PLACE]
-        if type(place) is not int or not 0 <= place < n_places:
-            place = None
-        d = _day(c[_DATE])
+    for ci, c in enumerate(claims):
+        place = c.place if c.place is not None and 0 <= c.place < n_places else None
+        d = _day(c.date)
         norm.append((ci, place, (d - first).days if d is not None else None))
     order = sorted(norm, key=_sort_key)
 
     status_of = {st: i for i, st in enumerate(STATUSES)}
     side_of = {sd: i for i, sd in enumerate(SIDES)}
     third = side_of["third_party"]
-    counts = [0] * len(P)
-    article_at: dict[tuple[str, Any], int] = {}
+    counts = [0] * n_places
+    article_at: dict[tuple[str, str | None], int] = {}
     articles: list[list] = []
     evid_at: dict[str, int] = {}
     cols: dict[str, list] = {k: [] for k in "dxwbaehrq"}
     col_d, col_x, col_w, col_b, col_a, col_e, col_h, col_r, col_q = (cols[k] for k in "dxwbaehrq")
     prev_place, prev_day = -2, 0
     for k, (orig, place, day) in enumerate(order):
-        c = claims_in[orig]
+        c = claims[orig]
         grp = -1 if place is None else place
         if grp != prev_place:
             prev_place, prev_day = grp, 0
@@ -282,50 +285,30 @@ def build_payload(data: dict, base_layers: dict | None = None) -> dict:
         else:
             col_d.append(day - prev_day)
             prev_day = day
-        col_x.append(status_of.get(c[_STATUS], CONTESTED) * 3 + side_of.get(c[_SIDE], third))
-        col_w.append(S(c[_CLAIMANT]))
-        col_b.append(S(c[_PUBLISHER]))
-        url = c[_URL]
-        art_url = (_str(c[_ARTICLE]), url if isinstance(url, str) else None)
+        col_x.append(status_of.get(c.status, CONTESTED) * 3 + side_of.get(c.side, third))
+        col_w.append(strings(c.claimant))
+        col_b.append(strings(c.publisher))
+        art_url = (c.article, c.url)
         ai = article_at.get(art_url)
         if ai is None:
             # the URL's scheme://host goes to the string table (outlets repeat it); "" = no URL
             ai = article_at[art_url] = len(articles)
-            host, rest = _split_url(safe_url(art_url[1]))
-            articles.append([art_url[0], S(host), rest])
+            host, rest = _split_url(safe_url(c.url))
+            articles.append([c.article, strings(host), rest])
         col_a.append(ai)
-        evidence = _str(c[_EVIDENCE])
-        j = evid_at.setdefault(evidence, k)
-        col_e.append(evidence if j == k else j)
-        hl = _hl(evidence, c[_HL])
+        j = evid_at.setdefault(c.evidence, k)
+        col_e.append(c.evidence if j == k else j)
+        hl = _hl(c.evidence, c.hl)
         col_h.extend((hl[0], hl[1] - hl[0]) if hl else (-1, 0))
-        citations = c[_CITATIONS]
-        if type(citations) is not int:
-            try:
-                citations = int(citations or 0)
-            except (TypeError, ValueError):
-                citations = 0
-        col_r.append(max(0, citations))
-        col_q.append(S(c[_CUE]))
+        col_r.append(max(0, c.citations))
+        col_q.append(strings(c.cue))
+    return {"c": {"k": counts, **cols}, "a": articles}, order
 
-    # place strings go in after the claims' so the per-claim indexes stay short
-    for row in P:
-        row[6:9] = [S(row[6]), S(row[7]), S(row[8])]
 
-    U = []
-    new_index = {orig: k for k, (orig, _, _) in enumerate(order)} if data.get("unlocated") else {}
-    for u in data.get("unlocated") or []:
-        idx = sorted({new_index[i] for i in (u.get("claims") or [])
-                      if type(i) is int and i in new_index})
-        U.append([_str(u.get("name")), idx])
-
-    base_layers = base_layers or {}
-    B = {k: base_layers.get(k) or {"type": "FeatureCollection", "features": []} for k in ("oblasts", "raions")}
-
-    return {
-        "v": 2, "first": first.isoformat(), "last": last.isoformat(), "n": n_days, "stale": stale,
-        "s": S.table, "p": P, "c": {"k": counts, **cols}, "a": articles, "u": U, "b": B,
-    }
+def _unlocated(unlocated: list[Unlocated], order: list[tuple[int, int | None, int | None]]) -> list[list]:
+    """``u``: each unlocated name with its claims' indexes in the payload's claim order."""
+    new_index = {orig: k for k, (orig, _, _) in enumerate(order)} if unlocated else {}
+    return [[u.name, sorted({new_index[i] for i in u.claims if i in new_index})] for u in unlocated]
 
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
