@@ -158,26 +158,45 @@ def build_lock(out_dir: Path, wait: bool = True):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _fingerprint(paths: list[Path]) -> str:
+def _fingerprint(paths: list[Path], root: Path | None = None) -> str:
     h = hashlib.sha256()
     for p in paths:
-        h.update(p.name.encode())
+        h.update((p.relative_to(root).as_posix() if root else p.name).encode())
         h.update(p.read_bytes() if p.exists() else b"-")
     return h.hexdigest()[:16]
 
 
-def extractor_version() -> str:
-    """Changes whenever the extraction code or its data tables change, so stored articles are re-read."""
+# What shapes the rows a build stores: the stages up to the store, whole folders with their data tables (a
+# module added to a stage is covered without being listed), the records and helpers they share, and the
+# build and store code that put the rows together. Not the map, exports or queries: they only read.
+ROW_SHAPING = ("ingest", "places", "claims", "records.py", "normalize.py", "text.py", "months.py", "pipeline.py",
+               "store.py")
+
+
+def row_shaping_files() -> list[Path]:
     here = Path(__file__).parent
-    modules = ("ingest/articles", "claims/speakers", "claims/dates", "claims/rules", "places/gazetteer", "places/mentions",
-               "normalize", "records", "places/resolve", "claims/sentences", "places/spellings")
-    return _fingerprint([here / f"{m}.py" for m in modules] + sorted((here / "places" / "data").glob("*"))
-                        + sorted((here / "claims" / "data").glob("*")))
+    files: list[Path] = []
+    for name in ROW_SHAPING:
+        path = here / name
+        if path.is_dir():
+            # Not bytecode, nor an installed wheel's copy of the gazetteer (gazetteer_version covers it).
+            files += sorted(p for p in path.rglob("*") if p.is_file() and not {"__pycache__", "shipped"} & set(
+                p.relative_to(here).parts) and p.suffix != ".pyc")
+        else:
+            files.append(path)
+    return files
+
+
+def extractor_version() -> str:
+    """Changes whenever the code or the data tables that shape stored rows change, so stored articles are
+    read again."""
+    return _fingerprint(row_shaping_files(), Path(__file__).parent)
 
 
 def gazetteer_version(gaz: Gazetteer) -> str:
     d = gaz.directory
-    return _fingerprint([d / "settlements.csv", d / "spellings.tsv", d / "local.csv", d / "area_points.csv"])
+    # The local.csv the gazetteer read: in its folder, or for an installed wheel's in ./gazetteer/.
+    return _fingerprint([d / "settlements.csv", d / "spellings.tsv", gaz.local, d / "area_points.csv"])
 
 
 def _snapshot(db, place_ids: set[str] | None = None) -> tuple[set[tuple], dict[tuple[str, str], tuple[str, str]]]:

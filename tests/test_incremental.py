@@ -177,3 +177,28 @@ def test_new_extractor_or_gazetteer_version_rereads_everything(articles, tmp_pat
     monkeypatch.setattr("geo.pipeline.extractor_version", lambda: "changed-rules")
     again = build(articles, out)
     assert again.changes.read == ["a1", "a3"] and again.counts["claims"] == 2
+
+
+def test_the_extractor_version_covers_every_module_a_build_extracts_with():
+    """Every module of the package that extraction and the store load is in the fingerprint (a change to it
+    re-reads stored articles), found by running an extraction in a fresh process, not by a list."""
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "import geo.store\n"
+        "from geo.pipeline import extract_one, row_shaping_files\n"
+        "from geo.places.gazetteer import load\n"
+        "from geo.records import Article\n"
+        "text = ('Russian forces captured Plekhovo and Lyubimovka in the Sudzha district on Friday, '\n"
+        "        'the Russian Defence Ministry said. Ukrainian-held Sudzha was shelled.')\n"
+        "extract_one(Article(stem='t', path='t.txt', text=text, publisher='Reuters', published='2025-03-08'), load())\n"
+        "loaded = {Path(m.__file__).resolve() for n, m in list(sys.modules.items())\n"
+        "          if (n == 'geo' or n.startswith('geo.')) and getattr(m, '__file__', None)}\n"
+        "covered = {p.resolve() for p in row_shaping_files()}\n"
+        "print(json.dumps(sorted(str(p) for p in loaded - covered)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT).stdout
+    assert json.loads(out) == [str((ROOT / "geo" / "__init__.py").resolve())]  # the package's docstring only
