@@ -5,7 +5,7 @@ Loads `settlements.csv` and `spellings.tsv` (both built by `gazetteer/build.py`)
 
 Where they are: `$GEO_GAZETTEER_DIR` when set; else the `gazetteer/` folder of a source checkout (beside `geo/`),
 with its `local.csv`; else, in an installed wheel, the run-time files of that folder shipped inside the package
-(`pyproject.toml` maps them to `geo/places/shipped/`), with the `gazetteer/local.csv` of the folder the tool
+(`setup.py` copies them to `geo/places/shipped/`), with the `gazetteer/local.csv` of the folder the tool
 runs in (an installed package is no place for the user's rows).
 """
 from __future__ import annotations
