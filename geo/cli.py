@@ -100,7 +100,8 @@ def export(db: Path, fmt: str, output: Path | None) -> None:
     from .export import WRITERS, records, to_gpkg
     from .store import connect
 
-    if fmt == "gpkg" and output is None:
+    gpkg = output if fmt == "gpkg" else None
+    if fmt == "gpkg" and gpkg is None:
         raise click.UsageError("--format gpkg needs -o FILE.gpkg")
     try:
         conn = connect(db)
@@ -108,9 +109,9 @@ def export(db: Path, fmt: str, output: Path | None) -> None:
         raise click.ClickException(str(exc)) from None
     recs = records(conn)
     conn.close()
-    if fmt == "gpkg":
-        _write_atomic(output, lambda tmp: to_gpkg(recs, tmp))
-        click.echo(f"wrote {output}")
+    if gpkg is not None:
+        _write_atomic(gpkg, lambda tmp: to_gpkg(recs, tmp))
+        click.echo(f"wrote {gpkg}")
         return
     text = WRITERS[fmt](recs)
     if output:

@@ -116,6 +116,7 @@ def _extract_loaded(article: Article, gaz: Gazetteer):
 
 
 def _worker(article: Article):
+    assert _WORKER_GAZ is not None, "set by _worker_init in each worker process"
     return _extract_loaded(article, _WORKER_GAZ)
 
 
@@ -268,6 +269,7 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
                         names = {pid: gaz.spellings_of(pid) or [fold_name(p.name_en)] for pid, p in places.items()}
                         store.upsert_places(db, places.values(), names)
                 if touched is not None:
+                    assert seen is not None  # set whenever touched is
                     more = {k.place_id for k in touched} - seen
                     keys, state = _snapshot(db, more)
                     before_keys |= keys

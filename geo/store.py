@@ -338,7 +338,8 @@ class ClaimSummary(NamedTuple):
 
 def claim_summaries(db: sqlite3.Connection, place_ids: set[str] | None = None) -> list[ClaimSummary]:
     """The grouped claims about these places (all places: None), in `CLAIM_ORDER`."""
-    where, args = "", ()
+    where = ""
+    args: tuple[str, ...] = ()
     if place_ids is not None:
         where, args = "WHERE c.place_id IN (SELECT value FROM json_each(?))", (json.dumps(sorted(place_ids)),)
     return [ClaimSummary(*r) for r in db.execute(

@@ -108,8 +108,8 @@ def read_meta(path: Path) -> tuple[dict[str, str | None], list[str]]:
             warnings.append(f"{path.name}: {key} should be a string, got {type(value).__name__}; ignored")
             continue
         meta[key] = value
-    if meta.get("published"):
-        meta["published"], why = check_published(meta["published"])
+    if published := meta.get("published"):
+        meta["published"], why = check_published(published)
         if why:
             warnings.append(f"{path.name}: {why}")
     url = meta.get("url")
@@ -122,11 +122,11 @@ def read_meta(path: Path) -> tuple[dict[str, str | None], list[str]]:
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 
 
-def _front_matter(text: str) -> tuple[str, dict[str, str]]:
+def _front_matter(text: str) -> tuple[str, dict[str, str | None]]:
     m = _FRONT_MATTER.match(text)
     if not m:
         return text, {}
-    meta = {}
+    meta: dict[str, str | None] = {}
     for line in m.group(1).splitlines():
         k, _, v = line.partition(":")
         if k.strip() in META_KEYS and v.strip():
@@ -135,7 +135,7 @@ def _front_matter(text: str) -> tuple[str, dict[str, str]]:
     return " " * m.end() + text[m.end():], meta
 
 
-def _html_text(raw: str) -> tuple[str, dict[str, str]]:
+def _html_text(raw: str) -> tuple[str, dict[str, str | None]]:
     import trafilatura  # only when HTML articles are present
 
     extracted = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
@@ -174,7 +174,7 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
     if meta_path.exists():
         meta, warns = read_meta(meta_path)
         problems += [Problem(str(meta_path), w.split(": ", 1)[1], fatal=False) for w in warns]
-    extra: dict[str, str] = {}
+    extra: dict[str, str | None] = {}
     if path.suffix.lower() in (".html", ".htm"):
         text, extra = _html_text(text)
     elif path.suffix.lower() == ".md":
@@ -185,15 +185,15 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
     if len(text) > MAX_CHARS:
         return None, problems + [Problem(str(path), f"too long for one article ({len(text) / 1e6:.1f} million characters "
                                                     f"> {MAX_CHARS / 1e6:.0f} million); split it into articles")]
-    if extra.get("published"):  # front matter and saved pages are checked like .meta.json
+    if given := extra.get("published"):  # front matter and saved pages are checked like .meta.json
         where = "front matter" if path.suffix.lower() == ".md" else "page metadata"
-        extra["published"], why = check_published(extra["published"])
+        extra["published"], why = check_published(given)
         if why:
             problems.append(Problem(str(path), f"{where}: {why}", fatal=False))
     for k, v in extra.items():
         if v and not meta.get(k):
             meta[k] = v
-    if meta.get("url") and not is_http_url(meta["url"]):
+    if (link := meta.get("url")) and not is_http_url(link):
         meta["url"] = None
     published, source = meta.get("published"), "meta"
     if not published:
@@ -215,7 +215,7 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
 
 def _why_unreadable(exc: OSError) -> str:
     if isinstance(exc, _TooLarge):
-        return exc.strerror
+        return exc.strerror or "too large"  # always set by _read_file
     if isinstance(exc, IsADirectoryError) or exc.strerror == "not a regular file":
         return "not a regular file (a FIFO, a device or a folder)"
     return f"cannot be read ({exc.strerror or exc})"
@@ -282,6 +282,8 @@ def read_articles(folder: Path, known: dict[str, Article] | None = None,
         except OSError:
             meta_sig = 0
         stored = known.get(os.path.abspath(path))
+        article: Article | None
+        probs: list[Problem]
         if st is not None and stored is not None and stored.signature == (st.st_size, st.st_mtime_ns, meta_sig):
             article, probs = stored, []
         else:

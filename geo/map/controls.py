@@ -101,6 +101,7 @@ class _Control(MacroElement):
 
     @property
     def map_name(self) -> str:
+        assert self._parent is not None, "a control is rendered inside its map"
         return self._parent.get_name()
 
 

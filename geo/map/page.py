@@ -40,7 +40,8 @@ def build_figure(payload_text: str, stale_days: int):
     m = mc.OfflineMap(location=[49.0, 33.0], zoom_start=6, control_scale=True, prefer_canvas=False)
     m.add_to(fig)
     mc.InlineAssets().add_to(m)
-    app = mc.ClaimsApp(payload_text).add_to(m)
+    app = mc.ClaimsApp(payload_text)
+    app.add_to(m)
     for ctl in (
         mc.TimeSlider(app),
         mc.Counts(app),

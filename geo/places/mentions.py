@@ -136,7 +136,10 @@ class MentionFinder:
             out = [o for o in out if (o.start, o.end) not in inside]
             out.append(Mention(article, s, e, text[s:e], tuple(sorted(ids)), reason="romanisation variant"))
         slots = [(m.start(1), nm) for m in _SLOT_LIST.finditer(text) for nm in re.finditer(_CAP_NAME, m.group(1))]
-        slots += [(m.start("name"), re.match(_CAP_NAME, m.group("name"))) for m in _TABLE_ROW.finditer(text)]
+        for m in _TABLE_ROW.finditer(text):
+            nm = re.match(_CAP_NAME, m.group("name"))
+            assert nm is not None  # the row's pattern starts with the same name pattern
+            slots.append((m.start("name"), nm))
         for base, nm in slots:
             s, e = base + nm.start(), base + nm.end()
             name = nm.group(0)
@@ -145,8 +148,8 @@ class MentionFinder:
             if _next_word(folded, e) in REGION_WORDS:
                 continue
             # A known spelling that was held back as an ordinary word ("Belaya") is a place in this slot.
-            ids = tuple(sorted(self.gaz.names.get(fold_name(name), ())))
-            out.append(Mention(article, s, e, name, ids, reason="capitalised name in a settlement slot"))
+            known = tuple(sorted(self.gaz.names.get(fold_name(name), ())))
+            out.append(Mention(article, s, e, name, known, reason="capitalised name in a settlement slot"))
             spans.add((s, e))
         return out, replaced
 
