@@ -43,6 +43,7 @@ import re
 import unicodedata
 from typing import Any
 
+from ..normalize import place_slug
 from .data import MapClaim, MapData, MapPlace, Unlocated
 
 SIDES = ("russia", "ukraine", "third_party")
@@ -50,16 +51,10 @@ STATUSES = ("russia", "ukraine", "contested")
 PRECISIONS = ("point", "approximate", "area")
 CONTESTED = STATUSES.index("contested")
 
-__all__ = ["build_payload", "payload_json", "slugify", "normalise_spelling"]
+__all__ = ["build_payload", "payload_json", "normalise_spelling"]
 
 
 # ---------------------------------------------------------------- helpers
-def slugify(text: str) -> str:
-    """ASCII slug of ``text`` ('Sudzha' -> 'sudzha'); '' if nothing ASCII is left."""
-    t = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", t.lower()).strip("-")
-
-
 _COMBINING = re.compile("[\u0300-\u036f]")
 _APOS = re.compile("['\u2019\u02bc`\u2018]")
 _SEP = re.compile(r"[\s\-\u2010-\u2015_.,]+")
@@ -168,15 +163,17 @@ class _Interner:
 
 
 def _unique_slugs(places: list[MapPlace]) -> list[str]:
+    """The URL-hash slug of each place (`#2025-03-13/sudzha`): its name's `place_slug`, told apart from a
+    namesake by its raion, then by a number."""
     slugs: list[str] = []
     used: set[str] = set()
     for i, pl in enumerate(places):
-        base = slugify(pl.name_en or pl.name_ru or pl.name_uk or "")
+        base = place_slug(pl.name_en or pl.name_ru or pl.name_uk or "")
         if not base:
-            base = "place-" + (slugify(pl.id) or str(i))
+            base = "place-" + (place_slug(pl.id) or str(i))
         cand = base
         if cand in used:
-            cand = f"{base}-{slugify(pl.raion)}".strip("-")
+            cand = f"{base}-{place_slug(pl.raion)}".strip("-")
         n = 2
         while cand in used:
             cand = f"{base}-{n}"
