@@ -3,6 +3,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +13,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, settings
 
 from geo.cli import main
+from geo.pipeline import extract
+from geo.places.gazetteer import load
+from geo.records import Article
+from geo.store import connect
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -62,3 +69,93 @@ def articles(tmp_path: Path) -> Path:
 def copy_seeds(dest: Path) -> Path:
     shutil.copytree(ROOT / "seeds", dest)
     return dest
+
+
+# Sentences that each make one claim.
+CLAIM = "Russian troops captured the village of Plekhovo, the Russian Defence Ministry said on Saturday."
+GOOD = "Ukrainian forces retook Guyevo on Monday, Ukraine's General Staff said."
+LOCAL_HEADER = "id,name_en,name_ru,name_uk,alt_names,lat,lon,oblast,raion,precision,source,notes\n"
+
+
+def geo_command() -> list[str]:
+    script = Path(sys.executable).with_name("geo")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "geo.cli"]
+
+
+def run_geo(*args, timeout: float = 120, env: dict | None = None) -> subprocess.CompletedProcess:
+    """The real `geo` command in its own process."""
+    return subprocess.run([*geo_command(), *map(str, args)], check=False, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+
+
+def build_with(runner, articles, out, *extra):
+    return runner.invoke(main, ["build", "--articles", str(articles), "--out", str(out), *extra])
+
+
+def settlements(runner, out) -> set[str]:
+    text = runner.invoke(main, ["export", "--db", str(out / "claims.sqlite"), "--format", "jsonl"]).output
+    return {json.loads(line)["settlement"] for line in text.splitlines()}
+
+
+def stored_claims(store: Path) -> set[tuple]:
+    db = connect(store)
+    try:
+        return {tuple(r) for r in db.execute("SELECT place_id, status, claimant, date, article, mention_start FROM claims")}
+    finally:
+        db.close()
+
+
+def output_line(output: str, *parts: str) -> str:
+    """The one output line that holds every part."""
+    lines = [ln for ln in output.splitlines() if all(p in ln for p in parts)]
+    assert lines, (parts, output)
+    return lines[0]
+
+
+def integrity(store: Path) -> str:
+    db = sqlite3.connect(store)
+    try:
+        return db.execute("PRAGMA integrity_check").fetchone()[0]
+    finally:
+        db.close()
+
+
+def leftovers(out: Path) -> list[str]:
+    """Temporary files and journals a build left in its output folder."""
+    return sorted(p.name for p in out.iterdir() if p.name.endswith((".tmp", "-journal", "-wal")) or ".tmp" in p.name)
+
+
+def gazetteer_with_local(dest: Path, local: bytes | str | None) -> Path:
+    """A gazetteer folder: the shipped files (linked) and a local.csv of the test's own."""
+    dest.mkdir(parents=True)
+    for entry in (ROOT / "gazetteer").iterdir():
+        if entry.name != "local.csv":
+            (dest / entry.name).symlink_to(entry.resolve())
+    if local is not None:
+        (dest / "local.csv").write_bytes(local.encode("utf-8") if isinstance(local, str) else local)
+    return dest
+
+
+@pytest.fixture
+def use_gazetteer(monkeypatch):
+    """Point the CLI (in this process) at another gazetteer folder."""
+    from geo.places import gazetteer as gz
+
+    def _use(directory: Path) -> None:
+        monkeypatch.setattr(gz, "DEFAULT_DIR", directory)
+        monkeypatch.setattr(gz, "_CACHE", {})
+
+    return _use
+
+
+def extract_text(text: str, publisher: str = "Test Wire", published: str | None = "2025-03-08"):
+    """Claims as (settlement, status, claimant, side, date)."""
+    art = Article(stem="t", path="t.txt", text=text, publisher=publisher, published=published)
+    ex = extract([art], load())
+    return [(ex.places[c.place_id].name_en, c.status, c.claimant, c.claimant_side, c.date) for c in ex.claims], ex
+
+
+def one_claim(text: str, **kw):
+    claims, _ = extract_text(text, **kw)
+    assert len(claims) == 1, claims
+    return claims[0]

@@ -1,4 +1,4 @@
-"""`geo eval`: scoring on a truth file of our own, and the dev corpus targets when ../shared is beside the repo."""
+"""`geo eval`: scores on a small truth file, and the dev corpus's targets when the corpus is beside the repo."""
 from __future__ import annotations
 
 import json

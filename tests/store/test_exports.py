@@ -1,13 +1,21 @@
-"""`geo export --format geojson` is valid RFC 7946 GeoJSON (checked by the rules of the RFC, written out here)."""
+"""Exports: GeoJSON against RFC 7946, CSV columns, the GeoPackage, deterministic output, a full disk."""
 from __future__ import annotations
 
+import csv
+import errno
+import io
 import json
 import math
+import shutil
+from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
+import pytest
 
 from geo.cli import main
+
+from conftest import ROOT, write_article, build_with, settlements, output_line, CLAIM
+
 
 GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}
 
@@ -78,6 +86,10 @@ def _export(db, fmt="geojson", *extra) -> str:
     return result.output
 
 
+def _export_text(out, fmt="jsonl") -> str:
+    return _export(out / "claims.sqlite", fmt)
+
+
 def test_the_validator_catches_what_rfc7946_forbids():
     good = {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [35.3, 51.2]}, "properties": {}},
@@ -115,3 +127,78 @@ def test_seed_export_is_rfc7946(seeds_build, tmp_path):
     gpd = pytest.importorskip("geopandas")
     frame = gpd.read_file(out)
     assert len(frame) == len(doc["features"]) and frame.crs.to_epsg() == 4326
+
+
+def test_geopackage_export_opens_with_geopandas(runner, seeds_build, tmp_path):
+    import geopandas as gpd
+    import pyogrio
+
+    target = tmp_path / "claims.gpkg"
+    result = runner.invoke(main, ["export", "--db", str(seeds_build / "claims.sqlite"), "--format", "gpkg", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    assert [layer[0] for layer in pyogrio.list_layers(target)] == ["settlements", "claims", "citations"]
+    settlements = gpd.read_file(target, layer="settlements")
+    assert "Gornal" in set(settlements["settlement"]) and settlements.crs.to_epsg() == 4326
+    gornal = settlements[settlements["settlement"] == "Gornal"].iloc[0]
+    assert gornal["russia_status"] == "russia" and gornal["russia_since"] == "2025-04-26"
+    assert len(pyogrio.read_dataframe(target, layer="claims")) == 6
+    again = tmp_path / "again.gpkg"
+    runner.invoke(main, ["export", "--db", str(seeds_build / "claims.sqlite"), "--format", "gpkg", "-o", str(again)])
+    assert again.read_bytes() == target.read_bytes()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "geojson"])
+def test_disk_full_at_the_export_write(runner, articles, tmp_path, monkeypatch, fmt):
+    write_article(articles, "good", CLAIM)
+    out = tmp_path / "out"
+    assert build_with(runner, articles, out).exit_code == 0
+    target = tmp_path / f"claims.{fmt}"
+    target.write_text("earlier export\n")
+    real = Path.write_text
+
+    def half_then_full(self, data, *args, **kwargs):
+        real(self, data[: len(data) // 2], *args, **kwargs)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_text", half_then_full)
+    result = runner.invoke(main, ["export", "--db", str(out / "claims.sqlite"), "--format", fmt, "-o", str(target)])
+    monkeypatch.undo()
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert output_line(result.output, "could not write", target.name, "No space left")
+    assert target.read_text() == "earlier export\n"  # no partial file in its place
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["articles", "out", target.name])
+
+
+def test_geojson_and_csv_exports(seeds_build):
+    """The seed claims, as GeoJSON features and CSV rows that agree with the JSON lines record by record (an
+    empty export, or one that lost a coordinate or a column's value, fails)."""
+    records = [json.loads(line) for line in _export_text(seeds_build, "jsonl").splitlines()]
+    assert len(records) == 6
+    gj = json.loads(_export_text(seeds_build, "geojson"))
+    assert gj["type"] == "FeatureCollection" and len(gj["features"]) == len(records)
+    for rec, feat in zip(records, gj["features"]):
+        assert feat["properties"]["claim_id"] == rec["claim_id"] and feat["properties"]["settlement"] == rec["settlement"]
+        if rec["lat"] is None:
+            assert feat["geometry"] is None  # Skrylevka: kept, not placed
+        else:
+            assert feat["geometry"] == {"type": "Point", "coordinates": [round(rec["lon"], 6), round(rec["lat"], 6)]}
+            assert 28 < rec["lon"] < 42 and 44 < rec["lat"] < 56  # the theatre, lon before lat
+    assert sum(f["geometry"] is None for f in gj["features"]) == 1
+    rows = list(csv.DictReader(io.StringIO(_export_text(seeds_build, "csv"))))
+    assert len(rows) == len(records)
+    for rec, row in zip(records, rows):
+        assert (row["article"], row["settlement"], row["settlement_id"], row["status"], row["claimant_side"]) == (
+            rec["article"], rec["settlement"], rec["settlement_id"], rec["status"], rec["claimant_side"])
+        # ACLED-style columns carry the same values under ACLED's names.
+        assert row["event_date"] == (rec["date"] or "") and row["source"] == rec["publisher"] and row["notes"] == rec["evidence"]
+        assert row["geo_precision"] == ("" if rec["geo_precision"] is None else str(rec["geo_precision"]))
+
+
+def test_exports_are_deterministic(seeds_build, tmp_path):
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    out2 = tmp_path / "maps"
+    result = CliRunner().invoke(main, ["build", "--articles", str(tmp_path / "seeds"), "--out", str(out2)])
+    assert result.exit_code == 0
+    assert (out2 / "index.html").read_bytes() == (seeds_build / "index.html").read_bytes()
+    for fmt in ("jsonl", "csv", "geojson"):
+        assert _export_text(out2, fmt) == _export_text(seeds_build, fmt)

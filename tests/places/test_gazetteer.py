@@ -1,4 +1,5 @@
-"""The gazetteer: spellings, the table of real-usage spellings, homonyms, geopy interface, data checks."""
+"""The gazetteer: spellings, the table of real-usage spellings, homonyms, geopy interface, data checks, and the
+user's local.csv (bad rows named and skipped, any encoding)."""
 from __future__ import annotations
 
 import csv
@@ -6,12 +7,14 @@ import json
 
 from shapely.geometry import Point, shape
 
+from geo.cli import main
 from geo.places.gazetteer import load
 from geo.places.mentions import finder_for
 from geo.places.resolve import resolve_mentions
 from geo.places.spellings import english_spellings, kmu2010
 
-from conftest import ROOT
+from conftest import ROOT, write_article, build_with, output_line, gazetteer_with_local, LOCAL_HEADER
+
 
 TABLE = ROOT / "tests" / "data" / "spellings.tsv"
 
@@ -151,3 +154,52 @@ def test_online_fallback_against_a_local_server(tmp_path):
         assert row["oblast"] == "Kursk Oblast" and row["raion"] == "Sudzhansky"
     finally:
         server.shutdown()
+
+
+def test_bad_local_gazetteer_rows_are_named_and_skipped(runner, articles, tmp_path, use_gazetteer):
+    rows = [
+        "local:good,Goodovka,,,,51.60000,35.90000,Kursk Oblast,,point,test,",        # line 2: loads
+        "local:nolat,Nolatovka,,,,,35.90000,Kursk Oblast,,point,test,",               # 3: no latitude
+        "local:nolon,Nolonovka,,,,51.60000,,Kursk Oblast,,point,test,",               # 4: no longitude
+        "local:text,Textovka,,,,north,35.9,Kursk Oblast,,point,test,",                # 5: not a number
+        "local:nan,Nanovka,,,,nan,inf,Kursk Oblast,,point,test,",                     # 6: not finite
+        "local:moscow,Moskvovka,,,,55.75000,37.62000,Kursk Oblast,,point,test,",      # 7: outside the oblasts
+        "local:far,Farovka,,,,10.00000,10.00000,Kursk Oblast,,point,test,",           # 8: far outside
+        "local:swap,Swapovka,,,,35.90000,51.60000,Kursk Oblast,,point,test,",         # 9: lat and lon swapped
+        "local:prec,Precovka,,,,51.60000,35.90000,Kursk Oblast,,exact,test,",         # 10: unknown precision
+        "local:extra,Extrovka,,,,51.6,35.9,Kursk Oblast,,point,test, with, commas",   # 11: shifted columns
+        ",Noidovka,,,,51.60000,35.90000,Kursk Oblast,,point,test,",                   # 12: no id
+    ]
+    gaz = gazetteer_with_local(tmp_path / "gazetteer", LOCAL_HEADER + "\n".join(rows) + "\n")
+    use_gazetteer(gaz)
+    names = ["Goodovka", "Nolatovka", "Nolonovka", "Textovka", "Nanovka", "Moskvovka", "Farovka", "Swapovka",
+             "Precovka", "Extrovka", "Noidovka"]
+    write_article(articles, "a", " ".join(f"Russian troops captured the village of {n}." for n in names))
+    out = tmp_path / "out"
+    result = build_with(runner, articles, out)
+    assert result.exit_code == 0, result.output
+    warnings = [ln for ln in result.output.splitlines() if "local.csv" in ln]
+    assert len(warnings) == 10, warnings
+    local = str(gaz / "local.csv")
+    for line_no, reason in [(3, "missing coordinate"), (4, "missing coordinate"), (5, "not a number"),
+                            (6, "not a number"), (7, "outside the theatre"), (8, "outside the theatre"),
+                            (9, "swapped"), (10, "unknown precision"), (11, "more than the header"), (12, "no id")]:
+        line = output_line(result.output, f"{local} line {line_no}", reason)
+        assert line.startswith("warning ") and line.endswith("row skipped"), line
+    recs = [json.loads(x) for x in runner.invoke(main, ["export", "--db", str(out / "claims.sqlite"), "--format", "jsonl"]).output.splitlines()]
+    by_name = {r["settlement"]: r for r in recs}
+    assert by_name["Goodovka"]["lat"] == 51.6  # the good row loaded
+    # The skipped rows' names are not the user's places: their claims are kept, unlocated.
+    assert all(by_name[n]["lat"] is None for n in names[1:] if n in by_name)
+
+
+def test_local_gazetteer_with_a_bom_or_in_windows_1251_loads(tmp_path):
+    from geo.places.gazetteer import Gazetteer
+
+    row = "local:bom,Bomovka,Бомовка,,,51.60000,35.90000,Kursk Oblast,,point,test,\n"
+    g = Gazetteer(gazetteer_with_local(tmp_path / "g1", b"\xef\xbb\xbf" + (LOCAL_HEADER + row).encode("utf-8")))
+    assert "local:bom" in g.places and not g.warnings
+    g = Gazetteer(gazetteer_with_local(tmp_path / "g2", (LOCAL_HEADER + row).encode("cp1251")))
+    assert g.places["local:bom"].name_ru == "Бомовка" and not g.warnings
+    g = Gazetteer(gazetteer_with_local(tmp_path / "g3", b"\x00\x01\x02binary\x98"))
+    assert len(g.warnings) == 1 and "local.csv" in g.warnings[0] and "unreadable" in g.warnings[0]

@@ -330,12 +330,63 @@ def test_deterministic_bytes(tmp_path):
     assert payload_json(build_payload(build_data())) == payload_json(build_payload(build_data()))
 
 
-def test_screenshot(open_page):
+def _png_pixels(data: bytes) -> tuple[int, int, list[tuple[int, ...]]]:
+    """(width, height, RGB(A) pixels) of an 8-bit, non-interlaced PNG such as Chromium's screenshots."""
+    import struct
+    import zlib
+
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    pos, idat, width = 8, b"", 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height, depth, colour = struct.unpack(">IIBB", chunk[:10])
+            assert depth == 8 and colour in (2, 6), (depth, colour)
+            bpp = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += chunk
+        pos += 12 + length
+    raw, stride, rows, prev = zlib.decompress(idat), width * bpp, [], bytearray(width * bpp)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - bpp] if i >= bpp else 0
+            b, c = prev[i], prev[i - bpp] if i >= bpp else 0
+            if kind == 1:
+                line[i] = (line[i] + a) & 255
+            elif kind == 2:
+                line[i] = (line[i] + b) & 255
+            elif kind == 3:
+                line[i] = (line[i] + (a + b) // 2) & 255
+            elif kind == 4:
+                pa, pb, pc = abs(b - c), abs(a - c), abs(a + b - 2 * c)
+                line[i] = (line[i] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
+        rows.append(line)
+        prev = line
+    return width, height, [tuple(row[i:i + 3]) for row in rows for i in range(0, stride, bpp)]
+
+
+def test_screenshot(open_page, tmp_path):
+    """What a reader sees: the page draws at the viewport's size, and a settlement's marker is painted in the
+    colour of the status claimed as of the slider's date (Malaya Loknya: contested orange, then Russian red)."""
     p = open_page("#2025-03-13/sudzha")
     p.page.click("#gc-unlocated summary")
     p.page.wait_for_timeout(200)
-    p.page.screenshot(path="/tmp/map_screenshot.png")
-    assert Path("/tmp/map_screenshot.png").stat().st_size > 10_000
+    shot = tmp_path / "map.png"
+    p.page.screenshot(path=str(shot))
+    assert _png_pixels(shot.read_bytes())[:2] == (1280, 800)
+    marker = p.page.locator(".gc-icon[data-slug='malaya-loknya']")
+
+    def pixels_of(colour: int) -> int:
+        rgb = (colour >> 16, (colour >> 8) & 255, colour & 255)
+        _, _, pixels = _png_pixels(marker.screenshot())
+        return sum(1 for px in pixels if all(abs(a - b) < 12 for a, b in zip(px, rgb)))
+
+    assert pixels_of(0xd7191c) > 10 and pixels_of(0xf08c00) == 0
+    p.set_date("2024-09-15")  # Russia then said only that fighting went on there: contested, orange
+    p.page.wait_for_timeout(100)
+    assert pixels_of(0xf08c00) > 10 and pixels_of(0xd7191c) == 0
 
 
 def test_deterministic_across_processes(tmp_path):
@@ -344,12 +395,12 @@ def test_deterministic_across_processes(tmp_path):
     import subprocess
 
     code = (
-        "import sys; sys.path.insert(0, 'tests');"
+        "import sys; sys.path.insert(0, 'tests/map');"
         "from pathlib import Path; from map_fixture import build_data, base_layers;"
         "from geo.map.page import render_map;"
         "render_map(build_data(), Path(sys.argv[1]), base_layers())"
     )
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     outs = []
     for seed in ("1", "2"):
         out = tmp_path / f"p{seed}.html"
@@ -360,7 +411,7 @@ def test_deterministic_across_processes(tmp_path):
 
 
 def test_slider_step_fast_at_2000_places_50000_claims(browser, tmp_path):
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     from map_bench import STEP_OURS, synthetic
 
     data, base = synthetic(2000, 50000)
