@@ -1,6 +1,6 @@
 """Rebuild `gazetteer/settlements.csv` and `gazetteer/spellings.tsv` from the inputs in this folder.
 
-    python gazetteer/build.py
+    .venv/bin/python gazetteer/build.py     (the package installed, as scripts/build-map installs it)
 
 Inputs (all in this folder, their sources and licences in SOURCES.md):
   inputs/settlements.csv                 GeoNames + postal points curated for the theatre (precision point)
@@ -19,21 +19,20 @@ from __future__ import annotations
 import csv
 import json
 import re
-import sys
 from collections import defaultdict
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-
-from geopy.distance import distance as geo_distance  # noqa: E402
+import iuliia
 import shapely
-from shapely.geometry import Point, Polygon, shape  # noqa: E402
-from shapely.prepared import prep  # noqa: E402
+from geopy.distance import distance as geo_distance
+from shapely.geometry import Point, Polygon, shape
+from shapely.prepared import prep
 
-from geo.normalize import fold_name  # noqa: E402
-from geo.places.spellings import cleaned, english_spellings  # noqa: E402
-import iuliia  # noqa: E402
+# The installed package (`pip install -e .`, as scripts/build-map does), not a path into the checkout.
+from geo.normalize import fold_name, place_slug
+from geo.places.spellings import cleaned, english_spellings
+
+HERE = Path(__file__).resolve().parent
 
 OUT_COLUMNS = [
     "id", "name_en", "name_ru", "name_uk", "alt_names", "lat", "lon", "country", "oblast", "raion", "kind",
@@ -49,10 +48,6 @@ BEARINGS = {d: i * 22.5 for i, d in enumerate(
     "N NNE NE ENE E ESE SE SSE S SSW SW WSW W WNW NW NNW".split())}
 OBLAST_FROM_SHORT = {"Kursk": "Kursk Oblast", "Belgorod": "Belgorod Oblast", "Bryansk": "Bryansk Oblast",
                      "Sumy": "Sumy Oblast"}
-
-
-def slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def english_name(name_ru: str) -> str:
@@ -136,7 +131,7 @@ class Builder:
         self.by_key[k] = row["id"]
 
     def new_id(self, prefix: str, raion: str, name: str) -> str:
-        base = f"{prefix}:{slug(raion) or 'x'}:{slug(english_name(name)) or slug(name)}"
+        base = f"{prefix}:{place_slug(raion) or 'x'}:{place_slug(english_name(name)) or place_slug(name)}"
         ident, n = base, 2
         while ident in self.rows:
             ident, n = f"{base}-{n}", n + 1
