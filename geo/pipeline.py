@@ -94,9 +94,9 @@ def extract(articles: list[Article], gaz: Gazetteer) -> Extraction:
 _WORKER_GAZ: Gazetteer | None = None
 
 
-def _worker_init(gaz_dir: str) -> None:
+def _worker_init(gaz_dir: str, local_csv: str) -> None:
     global _WORKER_GAZ
-    _WORKER_GAZ = load(gaz_dir)
+    _WORKER_GAZ = load(gaz_dir, local_csv)
 
 
 def _loaded(article: Article) -> Article | None:
@@ -137,7 +137,7 @@ def extract_many(articles: list[Article], gaz: Gazetteer, workers: int | None = 
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
-    with ctx.Pool(workers, initializer=_worker_init, initargs=(str(gaz.directory),)) as pool:
+    with ctx.Pool(workers, initializer=_worker_init, initargs=(str(gaz.directory), str(gaz.local))) as pool:
         for result in pool.imap(_worker, articles, chunksize=16):
             yield result
             if progress:
