@@ -87,19 +87,9 @@ class MentionFinder:
         if _next_word(folded, end) in REGION_WORDS:
             return False
         key = fold_name(surface)
-        if key in AMBIGUOUS and not self._in_slot(text, start, end):
+        if key in AMBIGUOUS and not _in_slot(text, start, end):
             return False
         return True
-
-    def _in_slot(self, text: str, start: int, end: int) -> bool:
-        line_start = text.rfind("\n", 0, start) + 1
-        if _TABLE_ROW.match(text, line_start) and line_start == start:
-            return True
-        before = text[max(0, start - 40):start]
-        if SLOT_BEFORE.search(before):
-            return True
-        # Inside a list of names: ", Pravda and" / "Pravda, Yuzhny".
-        return bool(re.match(r"\s*(?:,|and\b)\s*[A-Z]", text[end:end + 8])) and bool(re.search(r"[A-Z]\w+,\s*$", before))
 
     def _fuzzy_and_unlocated(self, article: str, text: str, folded: str,
                              covered: list[tuple[int, int]]) -> tuple[list[Mention], set[tuple[int, int]]]:
@@ -126,7 +116,7 @@ class MentionFinder:
                     break
             else:
                 continue
-            if fold_name(token) in AMBIGUOUS and not self._in_slot(text, s, e):
+            if fold_name(token) in AMBIGUOUS and not _in_slot(text, s, e):
                 continue
             inside = set(spans.overlapping(s, e))
             replaced |= inside
@@ -176,6 +166,18 @@ class _Spans:
 
     def remove(self, span: tuple[int, int]) -> None:
         self.items.remove(span)
+
+
+def _in_slot(text: str, start: int, end: int) -> bool:
+    """Is the name at start..end in a settlement slot (a table row, after "village of", inside a list)?"""
+    line_start = text.rfind("\n", 0, start) + 1
+    if _TABLE_ROW.match(text, line_start) and line_start == start:
+        return True
+    before = text[max(0, start - 40):start]
+    if SLOT_BEFORE.search(before):
+        return True
+    # Inside a list of names: ", Pravda and" / "Pravda, Yuzhny".
+    return bool(re.match(r"\s*(?:,|and\b)\s*[A-Z]", text[end:end + 8])) and bool(re.search(r"[A-Z]\w+,\s*$", before))
 
 
 def _bounded(folded: str, start: int, end: int) -> bool:
