@@ -70,9 +70,6 @@ CLAIM_COLUMNS = ("place_id", "mention", "status", "claimant", "claimant_side", "
 ARTICLE_CLAIM_COLUMNS = ("article", "seq", *CLAIM_COLUMNS)
 GROUPED_CLAIM_COLUMNS = ("id", "article", *CLAIM_COLUMNS)  # claims: one per group, its earliest outlet's sentence
 CITATION_COLUMNS = ("claim_id", "article", "evidence", "evidence_start")
-COLUMNS = {"meta": META_COLUMNS, "articles": ARTICLE_COLUMNS, "places": PLACE_COLUMNS, "place_names": PLACE_NAME_COLUMNS,
-           "mentions": MENTION_COLUMNS, "article_claims": ARTICLE_CLAIM_COLUMNS, "claims": GROUPED_CLAIM_COLUMNS,
-           "citations": CITATION_COLUMNS}
 
 
 def _insert(table: str, columns: tuple[str, ...], conflict: str = "") -> str:
