@@ -8,7 +8,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-from .records import PRECISION_CODES
+from .records import SIDES, PRECISION_CODES
 from .store import all_citations, all_claims
 
 FIELDS = [
@@ -101,8 +101,8 @@ def to_gpkg(recs: list[dict], path) -> None:
         places[r["settlement_id"]] = {
             "settlement_id": r["settlement_id"], "settlement": r["settlement"], "oblast": r["oblast"], "raion": r["raion"],
             "geo_precision": r["geo_precision"], "location_precision": r["location_precision"],
-            **{f"{side}_status": state.get(side, (None, None))[0] for side in ("russia", "ukraine", "third_party")},
-            **{f"{side}_since": state.get(side, (None, None))[1] for side in ("russia", "ukraine", "third_party")},
+            **{f"{side}_status": state.get(side, (None, None))[0] for side in SIDES},
+            **{f"{side}_since": state.get(side, (None, None))[1] for side in SIDES},
             "claims": per_place[r["settlement_id"]],
             "geometry": Point(r["lon"], r["lat"]),
         }

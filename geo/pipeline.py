@@ -19,7 +19,7 @@ from .ingest.articles import Problem
 from .normalize import fold_name
 from .places.gazetteer import Gazetteer, load
 from .places.mentions import finder_for
-from .places.resolve import resolve_mentions
+from .places.resolve import country_of_name, resolve_mentions
 from .records import Article, Claim, Mention, Place
 
 
@@ -77,7 +77,7 @@ class BuildReport:
 def extract_one(article: Article, gaz: Gazetteer) -> tuple[list[Mention], list[Claim], dict[str, Place]]:
     """One article's resolved mentions, claims, and the places those claims are about."""
     mentions = resolve_mentions(gaz, article.text, finder_for(gaz).find(article.stem, article.text))
-    claims, places = article_claims(article, mentions)
+    claims, places = article_claims(article, mentions, lambda name: country_of_name(gaz, name))
     return mentions, claims, places
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 STATUSES = ("russia", "ukraine", "contested")
-SIDES = ("russia", "ukraine", "third_party")
+SIDES = ("russia", "ukraine", "third_party", "unknown")  # unknown: a speaker whose side the text does not reveal
 # ACLED-style geo precision codes: 1 point, 2 approximate, 3 area; unlocated places carry none.
 PRECISION_CODES = {"point": 1, "approximate": 2, "area": 3, "unlocated": None}
 

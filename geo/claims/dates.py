@@ -1,37 +1,28 @@
-"""Resolve the day a claim is about.
+"""The day a claim is about, from one per-article date context fed each sentence once.
 
-Explicit dates first ("6 August", "Aug. 6, 2024", "08/14/2024", "on Feb. 6"); then weekdays, "yesterday",
-"today" against the publication date (a bare weekday is the latest such day on or before publication:
-"on Saturday" in a Saturday article is that Saturday); otherwise the publication date for news-of-the-day
-statements, and null (with precision month/none) for past-framed ones ("earlier in March", "last month").
-A resolved date is never after the publication date.
+Explicit dates first ("6 August", "Aug. 6, 2024", "08/14/2024"; a range gives its last day); then words
+relative to the publication date ("yesterday", "over the past 24 hours", "late Monday": a weekday is the
+latest such day on or before publication); "the same day" / "the following day" against the last day the
+article named; the day an earlier "On August 6, …" sentence set; the statement day (the publication date)
+for news of the day; null (week, month or none) for past-framed statements ("earlier in March", "last
+month", "since August"). A date is never after the publication date, and never read out of a place name
+("10th October" the village): the sentence arrives with its place names masked.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
-from ..months import MON, MONTH_NAMES, MONTHS, calendar_day
+from .lexicon import Lexicon
 
+MONTHS = {
+    "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4, "may": 5,
+    "june": 6, "jun": 6, "july": 7, "jul": 7, "august": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9,
+    "october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+}
 WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6}
-_EXPLICIT = [
-    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{MON}(?:,?\s+(?P<year>20\d\d))?\b", re.I),
-    re.compile(rf"\b{MON}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>20\d\d))?(?!\s*(?:km|kilomet|mile))", re.I),
-    re.compile(r"\b(?P<m>\d{1,2})/(?P<day>\d{1,2})/(?P<year>20\d\d)\b"),
-    re.compile(r"\b(?P<year>20\d\d)-(?P<m>\d\d)-(?P<day>\d\d)\b"),
-]
-_RANGE_TAIL = re.compile(rf"^\s*(?:-|–|—|to|through|until|and)\s*(?:(?P<mon2>{MONTH_NAMES})\.?\s+)?(?P<day2>\d{{1,2}})\b", re.I)
-_WEEKDAY = re.compile(r"\b(?:on\s+|last\s+|this\s+|late\s+|early\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)(?:\s+(?:night|morning|evening|afternoon))?\b", re.I)
-_RELATIVE = re.compile(r"\b(yesterday|today|tonight|this morning|overnight|last night|the day before)\b", re.I)
-_VAGUE = re.compile(
-    r"\b(?:earlier (?:in|this) (?:the )?(?:month|week|year|jan\w*|feb\w*|march|april|may|june|july|aug\w*|sept\w*|oct\w*|nov\w*|dec\w*)|"
-    r"last (?:month|week|year|summer|autumn|fall|winter|spring)|(?:in|since|by) (?:jan\w*|feb\w*|march|april|may|june|july|aug\w*|sept\w*|oct\w*|nov\w*|dec\w*)(?:\s+20\d\d)?\b(?!\s+\d)|"
-    r"later|previously|in recent (?:days|weeks)|the first reports|last year|months ago|weeks ago|at the (?:start|beginning) of|"
-    r"over the past|since the (?:start|beginning)|until (?:jan\w*|feb\w*|march|april|may|june|july|aug\w*|sept\w*|oct\w*|nov\w*|dec\w*)|"
-    r"historic|had been|had held|was under|were under|once)\b",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -41,50 +32,121 @@ class Resolved:
     how: str
 
 
-def explicit_dates(text: str, published: date | None) -> list[tuple[int, date]]:
-    """(offset, date) of every explicit calendar date in `text`; ranges give their last day."""
+@dataclass(frozen=True)
+class _Rules:
+    explicit: tuple[re.Pattern[str], ...]
+    range_tail: re.Pattern[str]
+    weekday: re.Pattern[str]
+    day_before: re.Pattern[str]
+    same_day: re.Pattern[str]
+    vague: re.Pattern[str]
+    pluperfect: re.Pattern[str]
+    backshift: re.Pattern[str]
+    same_as_last: re.Pattern[str]
+    next_day: re.Pattern[str]
+    week: re.Pattern[str]
+    narrative: re.Pattern[str]
+    months: dict[str, int]
+    weekdays: dict[str, int]
+
+
+@lru_cache(maxsize=None)
+def rules(lex: Lexicon) -> _Rules:
+    d = lex.date
+    mon = rf"(?P<mon>{d['months']})\.?"
+    months = dict(MONTHS)
+    weekdays = dict(WEEKDAYS)
+    # Languages other than English list their own month and weekday forms as "form=number" pairs.
+    for pair in d.get("month_numbers", "").split("|"):
+        if "=" in pair:
+            k, v = pair.split("=")
+            months[k] = int(v)
+    for pair in d.get("weekday_numbers", "").split("|"):
+        if "=" in pair:
+            k, v = pair.split("=")
+            weekdays[k] = int(v)
+    day = r"(?P<day>\d{1,2})(?:st|nd|rd|th|-?(?:го|е|я|го|ого))?"
+    explicit = (
+        re.compile(rf"\b{day}\s+(?:of\s+)?{mon}(?:,?\s+(?P<year>20\d\d))?\b", re.I),
+        re.compile(rf"\b{mon}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>20\d\d))?(?!\s*(?:km|kilomet|mile))", re.I),
+        re.compile(r"\b(?P<m>\d{1,2})/(?P<day>\d{1,2})/(?P<year>20\d\d)\b"),
+        re.compile(r"\b(?P<day>\d{1,2})\.(?P<m>\d{1,2})\.(?P<year>20\d\d)\b"),
+        re.compile(r"\b(?P<year>20\d\d)-(?P<m>\d\d)-(?P<day>\d\d)\b"),
+    )
+    return _Rules(
+        explicit=explicit,
+        range_tail=re.compile(rf"^\s*(?:-|–|—|to|through|until|and|по|и|і|та)\s*(?:(?P<mon2>{d['months']})\.?\s+)?(?P<day2>\d{{1,2}})\b(?!\s*(?:km|kilomet|mile))", re.I),
+        weekday=re.compile(rf"\b(?:on\s+|last\s+|this\s+|late\s+|early\s+)?(?P<wd>{d['weekdays']})\b", re.I),
+        day_before=re.compile(rf"\b(?:{d['day_before']})\b", re.I),
+        same_day=re.compile(rf"\b(?:{d['same_day']})\b", re.I),
+        vague=re.compile(d["vague"].replace("MONTHS", d["months"]), re.I),
+        pluperfect=re.compile(d["pluperfect"], re.I),
+        backshift=re.compile(d["backshift"], re.I),
+        same_as_last=re.compile(d["same_as_last"], re.I),
+        next_day=re.compile(d["next_day"], re.I),
+        week=re.compile(d["week"], re.I),
+        narrative=re.compile(rf"^(?:On|By|As\s+of|В|На|Станом\s+на|По\s+состоянию\s+на)?\s*(?:(?:{d['months']})\.?\s+\d{{1,2}}|\d{{1,2}}(?:-?го)?\s+(?:{d['months']})\.?)"
+                             r"(?:st|nd|rd|th)?(?:,?\s+20\d\d)?\s*(?:года|року|р\.|г\.)?\s*,", re.I),
+        months=months,
+        weekdays=weekdays,
+    )
+
+
+def _mk(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def explicit_dates(r: _Rules, text: str, published: date | None, anchor: date | None = None) -> list[tuple[int, date]]:
+    """(offset, date) of every explicit calendar date in `text`; ranges give their last day. A day and month
+    without a year take the year that puts them on or before the publication date (or, with none, before
+    `anchor`, the latest full date the article prints)."""
     out: list[tuple[int, date]] = []
-    for rx in _EXPLICIT:
+    taken: list[tuple[int, int]] = []
+    for rx in r.explicit:
         for m in rx.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
             g = m.groupdict()
-            month = MONTHS[g["mon"].lower().rstrip(".")] if g.get("mon") else int(g["m"])
+            if g.get("mon"):
+                month = r.months.get(g["mon"].lower().rstrip("."))
+                if month is None:
+                    continue
+            else:
+                month = int(g["m"])
             day = int(g["day"])
-            tail = _RANGE_TAIL.match(text[m.end():m.end() + 20])
-            if tail and not g.get("m"):
+            tail = r.range_tail.match(text[m.end():m.end() + 24])
+            if tail and not g.get("m") and int(tail.group("day2")) > day:
                 day = int(tail.group("day2"))
                 if tail.group("mon2"):
-                    month = MONTHS.get(tail.group("mon2").lower().rstrip("."), month)
+                    month = r.months.get(tail.group("mon2").lower().rstrip("."), month)
+            elif tail and not g.get("m") and tail.group("mon2"):
+                day = int(tail.group("day2"))
+                month = r.months.get(tail.group("mon2").lower().rstrip("."), month)
             if g.get("year"):
                 year = int(g["year"])
             elif published:
                 year = published.year if (month, day) <= (published.month, published.day) else published.year - 1
+            elif anchor:
+                # Without a publication date, only a day close before the latest full date can take its year.
+                year = anchor.year if (month, day) <= (anchor.month, anchor.day) else anchor.year - 1
+                near = _mk(year, month, day)
+                if near is None or (anchor - near).days > 60:
+                    continue
             else:
-                continue  # a day and month with nothing to fix the year
-            d = calendar_day(year, month, day)
+                continue  # a day and a month with nothing to fix the year
+            d = _mk(year, month, day)
             if d and (published is None or d <= published):
                 out.append((m.start(), d))
-    return out
+                taken.append((m.start(), m.end()))
+    return sorted(out)
 
 
-def weekday_date(weekday: str, published: date) -> date:
-    """The latest `weekday` on or before the publication date."""
-    delta = (published.weekday() - WEEKDAYS[weekday.lower()]) % 7
-    return published - timedelta(days=delta)
-
-
-_SAME_DAY = re.compile(r"\b(?:(?:on\s+)?the\s+same\s+day|that\s+(?:same\s+)?day|later\s+that\s+day)\b", re.I)
-_NARRATIVE = re.compile(rf"^(?:On|By|As\s+of)?\s*(?:(?:{MONTH_NAMES})\.?\s+\d{{1,2}}|\d{{1,2}}\s+(?:{MONTH_NAMES})\.?)(?:st|nd|rd|th)?(?:,?\s+20\d\d)?\s*,", re.I)
-
-
-def narrative_date(sentence: str, published: date) -> str | None:
-    """A sentence that opens with a date ("On August 6, …") sets the day of the narrative that follows."""
-    if not _NARRATIVE.match(sentence):
-        return None
-    found = explicit_dates(sentence[:40], published)  # the opening's own date, not one later in the sentence
-    # Only the news of the last days frames what follows; an older date opens a look back.
-    if found and (published - found[0][1]).days <= 2:
-        return found[0][1].isoformat()
-    return None
+def weekday_date(weekday: int, published: date) -> date:
+    """The latest such weekday on or before the publication date."""
+    return published - timedelta(days=(published.weekday() - weekday) % 7)
 
 
 def clause_around(sentence: str, pos: int) -> str:
@@ -95,106 +157,119 @@ def clause_around(sentence: str, pos: int) -> str:
     return sentence[start:end]
 
 
-def latest_full_date(text: str) -> str | None:
-    """The latest day-month-year date printed in a text: with no publication date, weekdays resolve against it."""
-    found = [d for _, d in explicit_dates(text, None)]
-    return max(found).isoformat() if found else None
+@dataclass
+class _Sentence:
+    text: str
+    explicit: list[tuple[int, date]]
+    day: str | None = None  # the day the sentence names last, explicitly or as "the following day"
+    memo: dict | None = None  # answers that depend only on the sentence, worked out once
 
 
-def _relative(sentence: str, published: date) -> Resolved | None:
-    """ "yesterday", "today", "overnight"… counted from the publication date."""
-    rel = _RELATIVE.search(sentence)
-    if rel is None:
-        return None
-    word = rel.group(1).lower()
-    if word in ("yesterday", "last night", "the day before"):
-        return Resolved((published - timedelta(days=1)).isoformat(), "day", f"'{word}' before publication")
-    return Resolved(published.isoformat(), "day", f"'{word}' = publication date")
+class DateContext:
+    """The dates of one article, fed its sentences in order (`feed`), asked for a claim's day (`resolve`)."""
 
-
-def _weekday(sentence: str, published: date | None, anchor: str | None) -> Resolved | None:
-    """A weekday: the latest such day on or before publication (with none, the day the article prints)."""
-    wd = _WEEKDAY.search(sentence)
-    if wd is None:
-        return None
-    if published:
-        return Resolved(weekday_date(wd.group(1), published).isoformat(), "day", f"weekday {wd.group(1)} before publication")
-    if anchor:
-        d = weekday_date(wd.group(1), date.fromisoformat(anchor))
-        if d.isoformat() == anchor:
-            # The article prints the very day this weekday names ("a map from October 15, 2024" … "Tuesday").
-            return Resolved(anchor, "day", f"weekday {wd.group(1)} = the full date the article prints")
-    return Resolved(None, "week", "weekday without a publication date")
-
-
-class ArticleDates:
-    """The date context of one article, fed each of its sentences once, in order (`read`); `claim_date` then
-    resolves the day a claim of the current sentence is about.
-
-    The context: the publication date; the day the lead's news is of ("confirmed Thursday", from the first
-    three sentences); the day an earlier "On August 6, …" sentence opened the narrative with; the last explicit
-    day named before this sentence (for "on the same day"); with no publication date, the latest full date
-    the article prints (weekdays resolve against it).
-    """
-
-    def __init__(self, published: str | None, text: str, sentences: list[str]) -> None:
-        self.published = date.fromisoformat(published) if published else None
-        self.anchor = None if published else latest_full_date(text)
+    def __init__(self, lex: Lexicon, published: str | None, full_text_dates: list[date] | None = None) -> None:
+        self.r = rules(lex)
+        self.published = published
+        self.pub = date.fromisoformat(published) if published else None
+        # With no publication date, a weekday resolves only against a full date the article prints.
+        self.anchor = max(full_text_dates).isoformat() if (not published and full_text_dates) else None
+        self._anchor_date = date.fromisoformat(self.anchor) if self.anchor else None
         self.narrative: str | None = None
         self.previous_day: str | None = None
-        self._sentence = ""
-        self._found: list[tuple[int, date]] = []  # the explicit dates of the current sentence
-        self._lead_scans: dict[str, list[tuple[int, date]]] = {}  # the lead's, scanned for it and kept for `read`
-        self.lead = self._lead(sentences[:3])
+        self.lead: Resolved | None = None
+        self.n = 0
+        self.current = _Sentence("", [])
 
-    def _scan(self, sentence: str) -> list[tuple[int, date]]:
-        found = self._lead_scans.get(sentence)
-        return found if found is not None else explicit_dates(sentence, self.published)
+    def feed(self, masked: str) -> None:
+        """The next sentence (place names masked); its explicit dates are scanned once."""
+        if self.current.day:
+            self.previous_day = self.current.day
+        found = explicit_dates(self.r, masked, self.pub, self._anchor_date)
+        day = max(found, key=lambda t: t[0])[1].isoformat() if found else None
+        if day is None and self.previous_day and self.r.next_day.search(masked):
+            nxt = date.fromisoformat(self.previous_day) + timedelta(days=1)
+            day = nxt.isoformat() if self.pub is None or nxt <= self.pub else None
+        self.current = _Sentence(masked, found, day)
+        narrative = self._narrative(masked, found)
+        if narrative:
+            self.narrative = narrative
+        if len(masked.split()) >= 8:
+            self.n += 1
+        if self.n <= 3 and self.lead is None and self.pub:
+            r = self._relative(masked)
+            if r and r.date and (r.how.startswith("weekday") or r.how.startswith("'")):
+                if 0 <= (self.pub - date.fromisoformat(r.date)).days <= 3:
+                    self.lead = r
 
-    def _lead(self, lead: list[str]) -> Resolved | None:
-        """A weekday or "yesterday" in the article's lead ("confirmed Thursday"): the day of its news."""
-        if self.published is None:
+    def _narrative(self, masked: str, found: list[tuple[int, date]]) -> str | None:
+        """A sentence that opens with a recent date ("On August 6, …") sets the day of what follows."""
+        if not self.pub:
             return None
-        for sentence in lead:
-            found = self._lead_scans[sentence] = self._scan(sentence)
-            if found:
-                continue  # an explicit date dates its own sentence, not the article's news
-            r = _relative(sentence, self.published) or _weekday(sentence, self.published, None)
-            if r is not None and r.date and 0 <= (self.published - date.fromisoformat(r.date)).days <= 3:
-                return r
+        if not self.r.narrative.match(masked):
+            return None
+        first = [d for pos, d in found if pos < 40]
+        if first and (self.pub - first[0]).days <= 2:
+            return first[0].isoformat()
         return None
 
-    def read(self, sentence: str) -> None:
-        """Move on to the next sentence: scan its explicit dates (once) and see whether it opens a narrative."""
-        if self._found:
-            self.previous_day = max(self._found, key=lambda t: t[0])[1].isoformat()
-        self._sentence = sentence
-        self._found = self._scan(sentence)
-        if self.published is not None:
-            self.narrative = narrative_date(sentence, self.published) or self.narrative
+    def _relative(self, text: str) -> Resolved | None:
+        pub = self.pub
+        if pub:
+            m = self.r.day_before.search(text)
+            if m:
+                return Resolved((pub - timedelta(days=1)).isoformat(), "day", f"'{m.group(0)}' = the day before publication")
+            m = self.r.same_day.search(text)
+            if m:
+                return Resolved(pub.isoformat(), "day", f"'{m.group(0)}' = the publication date")
+        wd = self.r.weekday.search(text)
+        if wd:
+            n = self.r.weekdays[wd.group("wd").lower()]
+            if pub:
+                return Resolved(weekday_date(n, pub).isoformat(), "day", f"weekday {wd.group('wd')} before publication")
+            if self.anchor:
+                d = weekday_date(n, date.fromisoformat(self.anchor))
+                if d.isoformat() == self.anchor:
+                    return Resolved(self.anchor, "day", f"weekday {wd.group('wd')} = the full date the article prints")
+            return Resolved(None, "week", "weekday without a publication date")
+        return None
 
-    def claim_date(self, cue_pos: int) -> Resolved:
-        """The day of a claim in the current sentence whose cue is at `cue_pos`; never after publication."""
-        sentence, published = self._sentence, self.published
-        if self._found:
-            _, d = min(self._found, key=lambda t: abs(t[0] - cue_pos))
+    def resolve(self, cue_pos: int, text: str | None = None) -> Resolved:
+        """The day of a claim whose cue stands at `cue_pos` of the current sentence (or of `text`, a part of it)."""
+        if text is None:
+            memo = self.current.memo = self.current.memo or {}
+            key = clause_around(self.current.text, cue_pos)
+            if key not in memo:
+                memo[key] = self._resolve(cue_pos, None)
+            return memo[key]
+        return self._resolve(cue_pos, text)
+
+    def _resolve(self, cue_pos: int, text: str | None) -> Resolved:
+        s = self.current
+        found = s.explicit if text is None else explicit_dates(self.r, text, self.pub, self._anchor_date)
+        text = s.text if text is None else text
+        if found:
+            _, d = min(found, key=lambda t: abs(t[0] - cue_pos))
             return Resolved(d.isoformat(), "day", "explicit date")
-        rel = _relative(sentence, published) if published else None
-        if rel is not None:
-            return rel
-        if self.previous_day and _SAME_DAY.search(sentence):
+        clause = clause_around(text, cue_pos)
+        if self.previous_day and self.r.next_day.search(text):
+            d = date.fromisoformat(self.previous_day) + timedelta(days=1)
+            if self.pub is None or d <= self.pub:
+                return Resolved(d.isoformat(), "day", "'the following day' after the last date named")
+        if self.previous_day and self.r.same_as_last.search(text):
             return Resolved(self.previous_day, "day", "'the same day' as the last date named")
-        wd = _weekday(sentence, published, self.anchor)
-        if wd is not None:
-            return wd
-        clause = clause_around(sentence, cue_pos)
-        if _VAGUE.search(clause):
-            month = re.search(r"month|jan|feb|march|april|may|june|july|aug|sept|oct|nov|dec", clause, re.I)
+        rel = self._relative(text)
+        if rel is not None and not (rel.precision == "week" and self.r.vague.search(clause)):
+            return rel
+        if self.r.week.search(clause):
+            return Resolved(None, "week", "within a week named, no day")
+        if self.r.vague.search(clause) or (self.r.pluperfect.search(clause) and not self.r.backshift.search(text)):
+            month = re.search(rf"month|{self.r.months and '|'.join(k for k in self.r.months if len(k) > 3)}", clause, re.I)
             return Resolved(None, "month" if month else "none", "past-framed statement")
         if self.narrative:
             return Resolved(self.narrative, "day", "day of the narrative (an earlier sentence opened with it)")
         if self.lead is not None and self.lead.date:
-            return self.lead
-        if published:
-            return Resolved(published.isoformat(), "day", "publication date (statement of the day)")
+            return Resolved(self.lead.date, "day", f"the day the lead names ({self.lead.how})")
+        if self.pub:
+            return Resolved(self.published, "day", "publication date (statement of the day)")
         return Resolved(None, "none", "no date and no publication date")

@@ -1,329 +1,413 @@
-"""The sentence rules: in one sentence, the cue that governs a settlement's mention and the side that acts, so
-the status it claims; descriptors in the outlet's voice ("Ukrainian-held Sudzha"); what is not a claim (a
-distance reference, a hypothesis, a negation). Every rule is a function of the sentence (and its speaker's
-side); the walk over an article is `extractor.py`.
+"""The rules of one sentence: for each place (or list of places) the cue that governs it, the side that
+acts, and the status that follows.
 
-The cue lexicon lives in `data/cues.csv`.
+- A cue governs the places of its clause: the nearest one before them ("captured A, B and C"), or a
+  passive or state one just after them ("A and B were liberated"). A capture counted over a list
+  ("liberated 12 settlements: A, B, …") governs the whole list, whatever cue stands nearer.
+- The actor is the clause's subject ("Russian troops captured"), the agent of a passive ("were captured by
+  Russian troops"), or the one driven out ("dislodged Ukrainian forces from"); "our" and "the enemy" are read
+  from the claimant's side; a side that qualifies an attack noun is the attacker ("repelled Ukrainian
+  attacks"), so the other side holds the place. With no actor, the claimant's own side acts.
+- Not a claim: a place named as a distance, a direction, a target of fire, a facility; a cue under a plan
+  or a negation; a photo caption's "taken".
+- Descriptors in the outlet's voice ("Ukrainian-held Sudzha", "Sudzha, which is under Russian control").
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
+from typing import TypeVar
 
-from ..records import Mention
-from .sentences import Sentence
-from .speakers import Attribution, Claimant, publisher_claimant
+from .lexicon import Cue, Lexicon
 
+T = TypeVar("T")
 OTHER = {"russia": "ukraine", "ukraine": "russia"}
-
-_RU = r"(?:Russian|Russia'?s|Russia|Moscow'?s|Moscow|Kremlin|North\s+Korean|Russians|Chechen|Akhmat|Sever|pro-Russian)"
-_UA = r"(?:Ukrainian|Ukraine'?s|Ukraine|Kyiv'?s|Kyiv|Kiev'?s|Kiev|Ukrainians|AFU|ZSU|VSU)"
-_FORCE = (r"(?:(?:armed|defen[cs]e)\s+forces|troops|forces|army|military|units?|soldiers|servicemen|marines|"
-          r"paratroopers|infantry|brigades?|battalions?|assault\s+groups?|fighters|defenders|formations|groups?|side|garrison|"
-          r"grouping|command|naval\s+infantry)")
-_AGENT = re.compile(
-    rf"\b(?P<ru>{_RU})(?:\s+[\w-]+){{0,2}}?\s+{_FORCE}\b|\b(?P<ua>{_UA})(?:\s+[\w-]+){{0,2}}?\s+{_FORCE}\b|"
-    rf"\b(?P<ru2>Russia|Moscow|Russians|the\s+Kremlin)\b|\b(?P<ua2>Ukraine|Kyiv|Kiev|Ukrainians|AFU|ZSU)\b|"
-    rf"\b(?P<our>our|we|us)\b|\b(?P<enemy>(?:the\s+)?enemy|adversary|occupiers?)\b",
-    re.I,
-)
-_PLACE_ADJ = re.compile(r"^\s*(?:territory|town|village|soil|border|region|oblast|settlement|city|land|side\s+of\s+the\s+border)", re.I)
-_HYPOTHETICAL = re.compile(
-    r"\b(?:will|would|could|might|may|can|cannot|can't|plan\w*|intend\w*|aim\w*|expected\s+to|preparing|prepare|trying|tried|"
-    r"attempt\w*|seek\w*|hop(?:e|es|ed|ing)|want\w*|unlikely|goal|threaten\w*|try|order\w*\s+to|tasked|vowed|promised|if|whether)\b"
-    r"(?:\s+[\w'-]+){0,7}\s*$",
-    re.I,
-)
-_NEGATION = re.compile(r"\b(?:not|never|no|didn't|did\s+not|hasn't|haven't|failed\s+to|without|yet\s+to)\b(?:\s+[\w'-]+){0,2}\s*$", re.I)
-_SETTLEMENT_NOUN = (r"(?:towns?|villages?|cit(?:y|ies)|settlements?|hamlets?|localit(?:y|ies)|communit(?:y|ies)|khutors?|"
-                    r"regional\s+(?:hub|centre|center)|(?:district[’']?s?\s+)?administrative\s+cent(?:er|re)|main\s+\w+\s+stronghold)")
-_REFERENCE = re.compile(
-    r"(?:\b(?:km|kilomet(?:er|re)s?|miles?|metres|meters)\b(?:\s*\([^)]*\))?\s+(?:\w+\s+){0,1}(?:of|from)\s+|"
-    r"\b(?:north|south|east|west|north-?east|north-?west|south-?east|south-?west)(?:ern|ward)?\s+(?:outskirts\s+)?of\s+|"
-    r"\b(?:towards?|toward|directions?(?:\s+of)?|in\s+the\s+directions?\s+of|from|(?:road|route|highway|way|return)\s+to|via|through|past|beyond|across|bypass\w*)\s+|"
-    r"\b(?:missile|drone|air|artillery|rocket|bomb\w*|glide\s+bombs?)\s+(?:attacks?|strikes?|raids?)\s+(?:on|against|in)\s+|"
-    r"\b(?:residents?|people|head|mayor|governor|evacuat\w*|shell\w*|strik\w*|drone\s+attacks?\s+on|visit\w*|hospital|"
-    r"district|checkpoint|gas)\s+(?:of|in|on|from)\s+)"
-    rf"(?:(?:the|a)\s+)?(?:(?:[\w-]+\s+){{0,3}}?{_SETTLEMENT_NOUN}\s+(?:of\s+)?)?$",
-    re.I,
-)
-_IMAGE = re.compile(r"\b(?:photo|video|footage|image|picture|screenshot|clip)s?\b[^.]{0,40}$", re.I)
-DESCRIPTOR_BEFORE = re.compile(
-    rf"\b(?:(?P<ua>{_UA})|(?P<ru>{_RU}))[\s-]+(?:held|controlled|occupied|captured|seized)\s+(?:(?:[\w-]+\s+){{0,2}}(?:town|village|city|settlement|hamlet)\s+of\s+)?(?:the\s+)?$|"
-    rf"\b(?:main|last|key)\s+(?:(?P<ua3>{_UA})|(?P<ru3>{_RU}))\s+(?:stronghold|foothold|bastion|position)s?\s+(?:of|in)\s+(?:the\s+\w+\s+of\s+)?$",
-    re.I,
-)
-_DESCRIPTOR_AFTER = re.compile(
-    rf"^(?:'s)?,?\s+(?:which|that|who)\s+(?:is|was|has\s+been|had\s+been|remains)\s+(?:still\s+|now\s+|currently\s+|firmly\s+)?"
-    rf"(?:under\s+(?:the\s+)?(?:(?P<ua>{_UA})|(?P<ru>{_RU}))\s+control|occupied\s+by\s+(?:(?P<ua2>{_UA})|(?P<ru2>{_RU}))|"
-    rf"(?:held|controlled)\s+by\s+(?:(?P<ua3>{_UA})|(?P<ru3>{_RU})))|"
-    rf"^,?\s+(?:populated\s+by[^,]*,\s*)?(?:was|were|has\s+been|had\s+been)\s+under\s+(?:(?P<ua4>{_UA})|(?P<ru4>{_RU}))\s*(?:'s)?\s+control|"
-    rf"^,\s+(?:the|a|an)\s+[^,;]{{0,80}}?\s+(?:under|in)\s+(?:(?P<ua5>{_UA})|(?P<ru5>{_RU}))\s+(?:control|hands)",
-    re.I,
-)
-_NO_LONGER = re.compile(r"^\s+(?:is|are)\s+no\s+longer\s+(?:there|on\s+the\s+map|marked|under)", re.I)
-_TABLE_ROW = re.compile(r"^\s*(?:[\d,.]+\s+)?(?:[A-Z][\w-]+(?:\s+[A-Z][\w-]+)?\s+)?(?P<side>Russia|Ukraine|Contested)\s*(?:\[\d+\])?\s*$")
-
-
-@dataclass(frozen=True)
-class Cue:
-    id: str
-    kind: str
-    rx: re.Pattern[str]
-
-
-@lru_cache(maxsize=1)
-def cues() -> tuple[Cue, ...]:
-    text = resources.files("geo.claims").joinpath("data", "cues.csv").read_text(encoding="utf-8")
-    return tuple(Cue(r["id"], r["kind"], re.compile(r["pattern"], re.I)) for r in csv.DictReader(text.splitlines()))
-
-
-def _side_of(m: re.Match[str], claimant_side: str) -> str | None:
-    g = m.groupdict()
-    if g.get("ru") or g.get("ru2"):
-        return "russia"
-    if g.get("ua") or g.get("ua2"):
-        return "ukraine"
-    if g.get("our"):
-        return claimant_side if claimant_side in OTHER else None
-    if g.get("enemy"):
-        return OTHER.get(claimant_side)
-    return None
-
-
-def _agents(text: str) -> list[tuple[int, int, re.Match[str]]]:
-    out = []
-    for m in _AGENT.finditer(text):
-        # "Russian territory", "the Russian town of": a place adjective, not an actor.
-        if (m.group("ru2") or m.group("ua2")) is None and _PLACE_ADJ.match(text[m.end():]):
-            continue
-        out.append((m.start(), m.end(), m))
-    return out
-
-
-def _acting_side(sent: str, cue_start: int, cue_end: int, claimant_side: str, kind: str) -> tuple[str | None, str]:
-    """(side, role) of the actor of the cue: the subject before it, `by X` after it, or a patient `from X`."""
-    agents = _agents(sent)
-    after = sent[cue_end:cue_end + 80]
-    by = re.match(r"^(?:\s+[\w-]+){0,3}?\s+by\s+", after)
-    passive = re.search(r"\b(?:is|are|was|were|been|being)\s+(?:\w+\s+)?$", sent[max(0, cue_start - 25):cue_start], re.I)
-    if by and (passive or kind != "hold"):  # "repelled an attack by X": X is the attacker, not the actor
-        for s, e, m in agents:
-            if s == cue_end + by.end() or (cue_end + by.end() <= s <= cue_end + by.end() + 12):
-                return _side_of(m, claimant_side), "agent (by)"
-    frm = re.match(r"^(?:\s+[\w'-]+){0,6}?\s+(?:from|of)\s+(?:the\s+)?(?:hands\s+of\s+(?:the\s+)?)?", after)
-    if frm and kind == "capture":
-        for s, e, m in agents:
-            if cue_end + frm.end() <= s <= cue_end + frm.end() + 4:
-                side = _side_of(m, claimant_side)
-                return (OTHER.get(side) if side else None), "patient (from)"
-    before = [(s, e, m) for s, e, m in agents if e <= cue_start and cue_start - e <= 160]
-    if kind == "lose_patient":
-        inside = [(s, e, m) for s, e, m in agents if cue_start <= s < cue_end]
-        if inside:
-            return _side_of(inside[0][2], claimant_side), "patient"
-    if before:
-        # Skip patients such as "from Ukrainian forces" standing before the cue.
-        for s, e, m in reversed(before):
-            if re.search(r"\b(?:from|against|of)\s+(?:the\s+)?$", sent[max(0, s - 12):s], re.I):
-                continue
-            return _side_of(m, claimant_side), "subject"
-    return None, "none"
-
-
-def _default_agent(cue: Cue, claimant_side: str, country: str) -> str | None:
-    if claimant_side in OTHER:
-        return claimant_side
-    owner = "ukraine" if country == "UA" else "russia"
-    if cue.id in ("liberated", "retook"):
-        return owner  # one retakes one's own land
-    if cue.id in ("captured", "took_control", "occupied_by"):
-        return OTHER[owner]
-    return None
-
-
-def _status(kind: str, side: str | None) -> str | None:
-    """The status a cue of this kind claims, given the side that acts."""
-    if kind == "contested":
-        return "contested"
-    if side is None:
-        return None
-    if kind in ("lose", "lose_patient"):
-        return OTHER[side]
-    return side
-
-
-Found = list[tuple[int, int, Cue]]  # (start, end, cue) of each cue in a sentence
-
-
-def find_cues(sent: str) -> Found:
-    found: Found = []
-    for cue in cues():
-        for m in cue.rx.finditer(sent):
-            if m.end() == m.start():
-                continue
-            found.append((m.start(), m.end(), cue))
-    return found
-
-
-_PARTIAL_IDS = {"partial", "surrounded"}
-_AUX_VERB = re.compile(r"\b(?:is|are|was|were|been|being|have|has|had|remain\w*|now)\b|\bits\s+(?:\w+\s+)?$", re.I)
-_LIST_SEP = re.compile(r"^(?:\s*(?:,|and|or|&|,\s*and|,\s*or)\s*(?:the\s+)?|-)$", re.I)
-COUNT_NOUN = re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|several|dozens?\s+of)\s+"
-                         r"(?:more\s+)?(?:settlements|villages|communities|localities|towns|hamlets)\b", re.I)
-LIST_INTRO = re.compile(r"(?:\b(?:named|listed|identified|are|were|include[sd]?|including)\b[^.:]{0,40}:|\bas:|"
-                         r"^(?:This|These|They|It|Among\s+them)\s+(?:also\s+)?(?:includes?|included|are|were|is)\b)", re.I)
-
-
-def _governing_cue(sent: str, gs: int, ge: int, found: Found) -> tuple[int, int, Cue] | None:
-    """The cue that governs the names spanning gs..ge: the nearest one before them in the same clause, or a
-    passive/state one just after them ("X and Y were liberated")."""
-    best, best_d = None, 10 ** 9
-    for s, e, cue in found:
-        if e <= gs:
-            gap = sent[e:gs]
-            d = len(gap)
-            colon = gap.find(":")
-            if colon >= 40 or gap.count(":") > 1:
-                continue  # a colon far from the cue starts a new statement; near it, it opens a list
-            if d > 170 or re.search(r";|\bbut\b|\bwhile\b|\bwhereas\b|,\s+(?:which|that|where|located|situated|lying|some|about|just)\b", gap):
-                continue
-        elif s >= ge:
-            gap = sent[ge:s]
-            d = int(len(gap) * 1.6) + 5
-            if len(gap) > 45 or re.search(r"[;:]|\bbut\b|\bwhile\b|\bthat\b|\bwhich\b|\bwhere\b", gap):
-                continue
-            if not _AUX_VERB.search(gap):
-                continue  # after the name, only passives and states govern it ("X was liberated")
-        else:
-            continue
-        if cue.id in _PARTIAL_IDS:
-            d -= 15  # partial-control and encirclement words sharpen a capture cue near the same name
-        if d < best_d:
-            best, best_d = (s, e, cue), d
-    if best is not None and best[2].kind == "contested":
-        # "repelled an attack on X": the attack is framed by the repulse, which says who holds X.
-        holds = [(s, e, c) for s, e, c in found if c.kind == "hold" and e <= best[0] and gs - e <= 170
-                 and not re.search(r"[;:]|\bbut\b", sent[e:best[0]])]
-        if holds:
-            return holds[-1]
-    return best
-
-
-Span = tuple[int, int, Mention]  # a mention's start and end in its sentence
-
-
-def groups(sent: str, spans: list[Span]) -> list[list[Span]]:
-    """Mentions listed together ("A, B and C", "Berdin-Bolshoe Soldatskoe") share one role."""
-    out: list[list[Span]] = []
-    for span in spans:
-        if out and _LIST_SEP.match(sent[out[-1][-1][1]:span[0]]):
-            out[-1].append(span)
-        else:
-            out.append([span])
-    return out
 
 
 @dataclass(frozen=True)
 class Role:
-    """What a sentence says of a mention: the status, the rule and cue behind it, and (for descriptors and
-    inherited counts) whose voice it is."""
-
     status: str
     rule: str
-    cue: str
+    cue: str  # as written
+    gloss: str  # in English
     cue_pos: int
-    voice: Attribution | None = None
+    outlet_voice: bool = False  # a descriptor: the outlet's own wording, not the speaker's
+    denied: bool = False  # called false by the speaker: the claim is the reported claimant's
+    cue_id: str = ""
+    voice: object = None  # a Speaker, for a role inherited from an earlier sentence ("liberated 12 settlements: …")
 
 
-def role(s_text: str, gs: int, ge: int, found: Found, speaker_side: str, country: str) -> Role | None:
-    """The role of the names spanning gs..ge (`country`: of the first one's place, for a cue with no actor)."""
-    before = s_text[:gs]
-    ref = _REFERENCE.search(before)
-    if ref and ref.group(0).strip().lower().startswith("from") and any(
-            c.id in ("dislodged", "pushed_out", "withdrew") and e <= gs and gs - e < 80 for _, e, c in found):
-        ref = None  # "dislodged Ukrainian forces from the town of X": X is the object, not a starting point
-    if ref:
-        return None  # a distance reference, a direction, a starting point, a facility
-    gov = _governing_cue(s_text, gs, ge, found)
-    if gov is None:
+Found = tuple[int, int, Cue]
+
+
+class Rules:
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+        p = lex.pattern
+        self.reference = p["reference"]
+        self.fire = p["fire"]
+        self.hypothetical = p["hypothetical"]
+        self.negation = p["negation"]
+        self.image = p["image"]
+        self.clause_break = p["clause_break"]
+        self.list_sep = p["list_sep"]
+        self.aux = p["aux_verb"]
+        self.count_noun = p["count_noun"]
+        self.attack_noun = lex.actor["attack_noun"]
+        self.place_noun = lex.actor["place_noun"]
+        self._agents: dict[str, list[tuple[int, int, str | None, str]]] = {}
+
+    # -- cues ------------------------------------------------------------------------------------------
+    def cues(self, text: str) -> list[Found]:
+        found: list[Found] = []
+        cues = self.lex.cues
+        for i in sorted(self.lex.cue_filter.candidates(text.lower())):
+            cue = cues[i]
+            for m in cue.rx.finditer(text):
+                if m.end() == m.start():
+                    continue
+                if cue.kind == "contested" and cue.id == "near" and self.fire.search(text[max(0, m.start() - 30):m.start()]):
+                    continue  # "drone attacks near X": fire, not fighting
+                if cue.kind == "contested" and self.lex.p("fire_subject").search(text[max(0, m.start() - 40):m.start()]):
+                    continue  # "the strike has cut off the area": a weapon, not troops
+                found.append((m.start(), m.end(), cue))
+        return sorted(found, key=lambda f: (f[0], -f[1]))
+
+    def governing(self, text: str, gs: int, ge: int, found: list[Found]) -> Found | None:
+        """The cue that governs the names spanning gs..ge."""
+        head = self._count_head(text, gs, found)
+        if head is not None:
+            return head
+        best, best_d = None, 10 ** 9
+        for s, e, cue in found:
+            if e <= gs:
+                gap = text[e:gs]
+                d = len(gap)
+                colon = gap.find(":")
+                if colon >= 40 or gap.count(":") > 1:
+                    continue  # a colon far from the cue starts a new statement; near it, it opens a list
+                if d > 170 or self.clause_break.search(gap):
+                    continue
+            elif s >= ge and cue.kind in ("capture", "lose", "state") and self.lex.p("relative_object").match(text[ge:s]) \
+                    and not self.aux.search(text[ge:s]) and not re.search(r"X{3,}", text[ge:s]):
+                d = len(text[ge:s]) + 10  # "Sudzha, which Moscow claimed back control of": the place is the verb's object
+            elif s >= ge:
+                gap = text[ge:s]
+                d = int(len(gap) * 1.6) + 5
+                if len(gap) > 45 or re.search(r"[;:]", gap) or self.clause_break.search(gap):
+                    continue
+                follows = cue.follows and self.lex.p("follows_gap").match(gap) and \
+                    not (gap == " " and text[s:s + 1].isupper())  # "Giri 1,465 Belovsky Contested": a table's cells
+                if not self.aux.search(gap) and not follows:
+                    continue  # after the name, only passives and states govern it ("X was liberated")
+            else:
+                continue
+            if cue.id == "partial_of" and (e > gs or (len(text[e:gs].strip()) > 4 and not self.lex.p("list_head").search(text[e:gs]))):
+                continue  # "part of X" is about X alone, not the names after it
+            if cue.id in ("partial", "partial_of", "surrounded"):
+                d -= 15  # partial control and encirclement sharpen a capture cue near the same name
+            if d < best_d:
+                best, best_d = (s, e, cue), d
+        if best is not None and best[2].kind == "contested":
+            # "repelled an attack on X": the attack is framed by the repulse, which says who holds X.
+            holds = [(s, e, c) for s, e, c in found if c.kind == "hold" and e <= best[0] and gs - e <= 170
+                     and not re.search(r"[;:]", text[e:best[0]]) and not self.clause_break.search(text[e:best[0]])]
+            if holds:
+                return holds[-1]
+        return best
+
+    def _count_head(self, text: str, gs: int, found: list[Found]) -> Found | None:
+        """ "liberated 12 settlements: A, B, C": the counted capture governs every name after the colon."""
+        for s, e, cue in found:
+            if e > gs or cue.kind not in ("capture", "lose", "state"):
+                continue
+            tail = text[e:gs]
+            colon = tail.find(":")
+            if colon < 0 or colon > 80 or not self.count_noun.search(tail[:colon + 1]) and not self.count_noun.search(text[max(0, s - 40):s]):
+                continue
+            if re.search(r"[;.]", tail[:colon]):
+                continue
+            return (s, e, cue)
         return None
-    cs, ce, cue = gov
-    pre = s_text[max(0, cs - 70):cs]
-    if _HYPOTHETICAL.search(pre) or _NEGATION.search(pre):
-        return None
-    if cue.id == "captured" and _IMAGE.search(s_text[:cs]):
-        return None  # "a video taken on Wednesday"
-    kind = cue.kind
-    if cue.id == "pushed_out":
-        passive = re.search(r"\b(?:being|been|were|was|are|is|get|got)\s+$", s_text[max(0, cs - 12):cs], re.I)
-        kind = "lose" if passive else "lose_patient"
-    if kind == "state":
-        window = s_text[max(0, cs - 60):min(len(s_text), ce + 60)]
-        side = next((sd for _, _, am in _agents(window) if (sd := _side_of(am, speaker_side))), None)
-        status = "contested" if re.search(r"\b(?:partly|partially|most\s+of|part\s+of)\b", window, re.I) else side
-        actor = "holder"
-    else:
-        side, actor = _acting_side(s_text, cs, ce, speaker_side, kind)
-        if side is None and kind in ("capture", "hold"):
-            side, actor = _default_agent(cue, speaker_side, country), "default"
-        status = _status(kind, side)
-    if status is None:
-        return None
-    return Role(status, f"{cue.kind} cue, actor: {actor}", s_text[cs:ce], cs)
 
+    # -- who acts ---------------------------------------------------------------------------------------
+    def agents(self, text: str) -> list[tuple[int, int, str | None, str]]:
+        """(start, end, side or our/enemy/own marker, role) of every actor phrase in `text` (cached: a
+        sentence is asked once per place it names)."""
+        cached = self._agents.get(text)
+        if cached is not None:
+            return cached
+        if len(self._agents) > 256:
+            self._agents.clear()
+        out = self._agents[text] = self._find_agents(text)
+        return out
 
-def count_role(s_text: str, speaker: Attribution) -> Role | None:
-    """ "liberated 12 settlements": the status a following list of names inherits."""
-    for cs, ce, cue in find_cues(s_text):
-        if cue.kind not in ("capture", "lose") or not COUNT_NOUN.search(s_text[ce:ce + 40]):
-            continue
-        side, actor = _acting_side(s_text, cs, ce, speaker.claimant.side, cue.kind)
+    def _find_agents(self, text: str) -> list[tuple[int, int, str | None, str]]:
+        out: list[tuple[int, int, str | None, str]] = []
+        for m in self.lex.agent.finditer(text):
+            g = m.groupdict()
+            if (g.get("ru2") or g.get("ua2")) is None and self.place_noun.match(text[m.end():]):
+                continue  # "Russian territory", "the Russian town of": a place adjective, not an actor
+            kind = ("ru" if g.get("ru") or g.get("ru2") else "ua" if g.get("ua") or g.get("ua2")
+                    else "our" if g.get("our") else "enemy" if g.get("enemy") else "own")
+            role = "attacker" if self.attack_noun.match(text[m.end():]) else "actor"
+            out.append((m.start(), m.end(), kind, role))
+        return out
+
+    @staticmethod
+    def side_of(kind: str | None, claimant_side: str) -> str | None:
+        if kind == "ru":
+            return "russia"
+        if kind == "ua":
+            return "ukraine"
+        if kind in ("our", "own"):
+            return claimant_side if claimant_side in OTHER else None
+        if kind == "enemy":
+            return OTHER.get(claimant_side)
+        return None
+
+    def acting_side(self, text: str, cs: int, ce: int, claimant_side: str, kind: str) -> tuple[str | None, str]:
+        """(side, role) of the actor of the cue at cs..ce."""
+        agents = self.agents(text)
+        after = text[ce:ce + 90]
+        if kind == "capture" and text[cs:ce].lower().rstrip().endswith(("to", "of")):
+            # "fell to Russian troops", "fell into the hands of the enemy": the side named next takes it.
+            for s, e, k, _ in agents:
+                if ce <= s <= ce + 8:
+                    return self.side_of(k, claimant_side), "taker (fell to)"
+        by = self.lex.p("by_agent").match(after)
+        passive = self.lex.p("passive_aux").search(text[max(0, cs - 25):cs])
+        if by and (passive or kind != "hold"):
+            for s, e, k, _ in agents:
+                if ce + by.end() <= s <= ce + by.end() + 12:
+                    side = self.side_of(k, claimant_side)
+                    if kind == "hold" and not passive:
+                        return (OTHER.get(side) if side else None), "attacker (by)"
+                    return side, "agent (by)"
+        frm = self.lex.p("from_patient").match(after)
+        if frm and kind == "capture":
+            for s, e, k, _ in agents:
+                if ce + frm.end() <= s <= ce + frm.end() + 4:
+                    side = self.side_of(k, claimant_side)
+                    return (OTHER.get(side) if side else None), "patient (from)"
+        if kind == "lose_patient":
+            inside = [(s, e, k) for s, e, k, _ in agents if cs <= s < ce]
+            if inside:
+                return self.side_of(inside[0][2], claimant_side), "patient"
+        before = [(s, e, k, r) for s, e, k, r in agents if e <= cs and cs - e <= 160 and not self.clause_break.search(text[e:cs])]
+        for s, e, k, r in reversed(before):
+            if self.lex.p("patient_before").search(text[max(0, s - 12):s]):
+                continue  # "from Ukrainian forces" before the cue is a patient
+            if r == "attacker":
+                continue  # "enemy counterattacks" is what was repelled, not who repelled
+            return self.side_of(k, claimant_side), "subject"
+        if self.lex.p("participle_lead").search(text[:cs]):
+            # "After capturing X, Russian troops began …": the main clause's subject acts.
+            comma = text.find(",", ce)
+            for s, e, k, r in agents:
+                if comma >= 0 and comma < s <= comma + 40 and r == "actor":
+                    return self.side_of(k, claimant_side), "subject of the main clause"
+        if kind == "hold":
+            # "repelled Ukrainian attacks on X", "stopped attempts by the enemy to attack X": the other side holds.
+            for s, e, k, r in agents:
+                if ce <= s <= ce + 60 and (r == "attacker" or re.match(r"\s*(?:attempts?\s+)?by\s+$", text[ce:s])):
+                    side = self.side_of(k, claimant_side)
+                    return (OTHER.get(side) if side else None), "attacker"
+        return None, "none"
+
+    @staticmethod
+    def default_side(cue: Cue, kind: str, claimant_side: str, country: str) -> str | None:
+        """No actor named: the claimant's own forces act; a third party's "liberated" is the owner's."""
+        if claimant_side in OTHER:
+            return claimant_side
+        owner = "ukraine" if country == "UA" else "russia"
+        if cue.id in ("liberated", "retook"):
+            return owner  # one retakes one's own land
+        if cue.id in ("captured", "took_control", "occupied_by"):
+            return OTHER[owner]
+        return None
+
+    @staticmethod
+    def status(kind: str, side: str | None) -> str | None:
+        if kind == "contested":
+            return "contested"
         if side is None:
-            side, actor = _default_agent(cue, speaker.claimant.side, "RU"), "default"
-        status = _status(cue.kind, side)
-        if status:
-            return Role(status, f"{cue.kind} cue of the previous sentence's count, actor: {actor}", s_text[cs:ce], 0, speaker)
-    return None
+            return None
+        if kind in ("lose", "lose_patient"):
+            return OTHER[side]
+        return side
 
+    # -- the role of a group of names ----------------------------------------------------------------------
+    def find(self, text: str, gs: int, ge: int, found: list[Found]) -> Found | None:
+        """The cue that governs the names at gs..ge, or None when they are only a reference point."""
+        before = text[max(0, gs - 160):gs]  # a reference phrase is short: no need to scan the whole sentence
+        ref = self.reference.search(before)
+        if ref and self.lex.p("from_word").match(ref.group(0).strip().split()[0] if ref.group(0).strip() else "") and any(
+                c.id in ("dislodged", "pushed_out", "withdrew") and e <= gs and gs - e < 80 for _, e, c in found):
+            ref = None  # "dislodged Ukrainian forces from the town of X": X is the object, not a starting point
+        if ref:
+            # "west of the town of Sudzha, which Moscow claimed back control of": a reference point that a
+            # relative clause then says something about.
+            return self._relative_after(text, ge, found)
+        return self.governing(text, gs, ge, found)
 
-def descriptor(s_text: str, ms: int, me: int, speaker: Attribution, publisher: Claimant) -> Role | None:
-    """A role the words around the name give it: "Ukrainian-held X", "X, which is under Russian control"
-    (the outlet's voice), "X is no longer on the map", a control table's row."""
-    before, after = s_text[:ms], s_text[me:]
-    d = DESCRIPTOR_BEFORE.search(before) or _DESCRIPTOR_AFTER.search(after)
-    if d is not None:
-        g = {k for k, v in d.groupdict().items() if v}
-        status = "ukraine" if any(k.startswith("ua") for k in g) else "russia"
-        # A descriptor is the outlet's own wording, not the quoted speaker's.
-        relay = speaker.relayed_by
-        voice = Attribution(publisher_claimant(relay) if relay else publisher, "", "outlet voice")
-        return Role(status, "descriptor in the outlet's voice", d.group(0).strip(" ,"), ms, voice)
-    if _NO_LONGER.match(after) and speaker.claimant.side in OTHER:
-        return Role(OTHER[speaker.claimant.side], "no longer on the claimant's control map", "no longer there", me)
-    t = _TABLE_ROW.match(after)
-    if t and not before.strip():
-        side = t.group("side").lower()
-        return Role("contested" if side == "contested" else side, "control table row", t.group(0).strip(), ms)
-    return None
-
-
-_PRONOUN_SUBJECT = re.compile(
-    r"^(?:(?:By|On|In|Since|Later|Then|However|But|Eventually)\b[^,]{0,40},\s*)?(?P<pron>[Ii]t|[Tt]he\s+(?:town|village|settlement|city))\s+"
-    r"(?:was|were|had|has|is|fell|came|remained|remains)\b")
-
-
-def antecedent(sent: Sentence, previous: list[Mention]) -> Mention | None:
-    """ "Sudzha was the largest town held… By 12 March, it had been retaken": a sentence whose subject is
-    "it" / "the town" stands for the one place the previous sentence named."""
-    m = _PRONOUN_SUBJECT.match(sent.text)
-    places = {p.place_id: p.place for p in previous if p.place_id and p.place is not None and p.place.in_theatre}
-    if m is None or len(places) != 1:
+    def _relative_after(self, text: str, ge: int, found: list[Found]) -> Found | None:
+        for s, e, cue in found:
+            if s >= ge and cue.kind in ("capture", "lose", "state") and \
+                    self.lex.p("relative_object").match(text[ge:s]) and not re.search(r"X{3,}", text[ge:s]) \
+                    and not self.aux.search(text[ge:s]):
+                return (s, e, cue)  # (a passive "which is occupied by" is a descriptor, read as one)
         return None
-    (place_id, place), = places.items()
-    start, end = sent.start + m.start("pron"), sent.start + m.end("pron")
-    return Mention(previous[0].article, start, end, m.group("pron"), (place_id,), place_id,
-                   reason=f"'{m.group('pron')}' = the place the previous sentence names", place=place)
+
+    def role(self, text: str, gs: int, ge: int, gov: Found, claimant_side: str, country: str) -> Role | None:
+        """The status the governing cue gives the names at gs..ge, read with the claimant's side."""
+        cs, ce, cue = gov
+        pre = text[max(0, cs - 70):cs]
+        if self.hypothetical.search(pre):
+            return None
+        denied = bool(self.lex.p("denial_before").search(text[max(0, cs - 60):cs]) or
+                      self.lex.p("denial_after").search(text[ge:ge + 160]))
+        negated = bool(self.negation.search(pre)) and not denied
+        if cue.id == "captured" and self.image.search(text[:cs]):
+            return None  # "a video taken on Wednesday"
+        kind = cue.kind
+        if negated:
+            return self._negated(text, cs, ce, cue, kind, claimant_side, country)
+        if kind == "capture" and text[cs:ce].lower().endswith("ing") and self.lex.p("progressive").search(text[max(0, cs - 30):cs]):
+            # "Russian forces are clearing X": still under way.
+            return Role("contested", "capture cue in the progressive: still under way", text[cs:ce], cue.gloss, cs, cue_id=cue.id)
+        if cue.id == "pushed_out":
+            passive = re.search(r"\b(?:being|been|were|was|are|is|get|got)\s+$", text[max(0, cs - 12):cs], re.I)
+            kind = "lose" if passive else "lose_patient"
+        if kind in ("capture", "lose", "lose_patient") and ce <= gs and self.lex.p("near_slot").search(text[ce:gs]) \
+                and not re.search(r"X{3,}", text[ce:gs]):
+            # "took positions near X", "retreated near X": fighting around X, not X taken.
+            return Role("contested", f"{cue.kind} cue near the place, not of it", text[cs:ce], cue.gloss, cs)
+        if cue.id == "marked_as":
+            status = self._map_status(text[ce:ce + 80], claimant_side, country)
+            who = "the map's wording"
+        elif cue.id == "flag":
+            m = cue.rx.match(text, cs)
+            status = "russia" if m and m.group("flag").lower().startswith("russia") else "ukraine"
+            who = "the flag's side"
+        elif kind == "state":
+            status, who = self._holder(text, cs, ce, claimant_side), "holder"
+        else:
+            side, who = self.acting_side(text, cs, ce, claimant_side, kind)
+            if side is None and kind in ("capture", "hold"):
+                side, who = self.default_side(cue, kind, claimant_side, country), "default"
+            status = self.status(kind, side)
+        if status is None:
+            return None
+        return Role(status, f"{cue.kind} cue, actor: {who}", text[cs:ce], cue.gloss, cs, denied=denied, cue_id=cue.id)
+
+    def _holder(self, text: str, cs: int, ce: int, claimant_side: str) -> str | None:
+        """Who a state phrase says holds the place: "under Russian control", "Ukrainian troops remain in"."""
+        window = text[max(0, cs - 60):min(len(text), ce + 60)]
+        if self.lex.p("partial_words").search(window):
+            return "contested"
+        h = self.lex.p("holder").search(text[max(0, cs - 10):min(len(text), ce + 50)])
+        if h:
+            g = {k for k, v in h.groupdict().items() if v}
+            kind = "ru" if g & {"ru", "ru2"} else "ua" if g & {"ua", "ua2"} else "enemy" if "enemy" in g else "our"
+            return self.side_of(kind, claimant_side)
+        near = self.agents(text[max(0, cs - 40):cs]) if text[cs:ce].lower().split()[0] in ("are", "is", "remain", "remains", "remained", "were", "stay", "stays", "stayed") else self.agents(window)
+        return next((sd for _, _, k, _ in near if (sd := self.side_of(k, claimant_side))), None)
+
+    def _map_status(self, tail: str, claimant_side: str, country: str) -> str | None:
+        """ "… as occupied": the enemy of the map's maker (or of the place's own country) holds it."""
+        t = tail.lower()
+        if re.search(r"gr[ae]y|contested", t):
+            return "contested"
+        if re.search(r"russian", t):
+            return "russia"
+        if re.search(r"ukrainian", t):
+            return "ukraine"
+        owner = "ukraine" if country == "UA" else "russia"
+        if "occupied" in t:
+            return OTHER.get(claimant_side) or OTHER[owner]
+        if "liberated" in t:
+            return claimant_side if claimant_side in OTHER else owner
+        return None
+
+    def _negated(self, text: str, cs: int, ce: int, cue: Cue, kind: str, claimant_side: str, country: str) -> Role | None:
+        """ "X is not under Ukrainian control": the other side holds it; "X has not been captured": its holder
+        keeps it (the claimant's side, or the country's own). A denied fight or a denied repulse says nothing."""
+        if re.search(r"\b(?:all|the\s+whole|the\s+entire|entire|fully|completely|full)\b", text[ce:ce + 25], re.I):
+            # "have not gained control of all of X": part of it.
+            return Role("contested", f"negated {kind} cue over the whole place: part of it", text[cs:ce], f"not fully {cue.gloss}", cs, cue_id=cue.id)
+        if kind == "state":
+            side = self._holder(text, cs, ce, claimant_side)
+            status = OTHER.get(side or "")
+        elif kind == "capture":
+            side, _ = self.acting_side(text, cs, ce, claimant_side, kind)
+            if side is None and cue.id in ("liberated", "retook"):
+                # "not yet liberated": the side that would retake it has not: the other side holds it.
+                side = self.default_side(cue, kind, claimant_side, country)
+            status = OTHER.get(side or "") or (claimant_side if claimant_side in OTHER else None)
+        else:
+            return None
+        if status is None:
+            return None
+        return Role(status, f"negated {kind} cue: the other side holds it", text[cs:ce], f"not {cue.gloss}", cs, cue_id=cue.id)
+
+    def groups(self, text: str, spans: list[tuple[int, int, T]]) -> list[list[tuple[int, int, T]]]:
+        """Names listed together ("A, B and C", "A–B") share one role."""
+        out: list[list[tuple[int, int, T]]] = []
+        for span in spans:
+            if out and self.list_sep.match(text[out[-1][-1][1]:span[0]]):
+                out[-1].append(span)
+            else:
+                out.append([span])
+        return out
+
+    # -- descriptors -----------------------------------------------------------------------------------
+    def descriptor(self, text: str, ms: int, me: int, claimant_side: str) -> Role | None:
+        p = self.lex.pattern
+        before, after = text[max(0, ms - 120):ms], text[me:]
+        d = p["descriptor_before"].search(before) or p["descriptor_after"].search(after)
+        if d is not None:
+            keys = {k for k, v in d.groupdict().items() if v}
+            status = "ukraine" if any(k.startswith("ua") for k in keys) else "russia"
+            # Dated where the descriptor stands: "Sudzha, the town Ukraine captured soon after its incursion".
+            pos = ms - len(before) + d.start() if d.re is p["descriptor_before"] else me + d.end()
+            return Role(status, "descriptor in the outlet's voice", d.group(0).strip(" ,"), "held by", pos, outlet_voice=True)
+        if p["no_longer"].match(after) and claimant_side in OTHER:
+            return Role(OTHER[claimant_side], "no longer on the claimant's control map", "no longer there", "no longer held", me)
+        t = p["table_row_cs"].match(after)
+        if t and not text[:ms].strip():
+            side = t.group("side").lower()
+            return Role("contested" if side == "contested" else side, "control table row", t.group(0).strip(), "table: held by", ms)
+        return None
+
+    def described_before(self, text: str, ms: int) -> bool:
+        """ "Ukrainian-held X": X is described, and usually a reference point for something else."""
+        return self.lex.pattern["descriptor_before"].search(text[max(0, ms - 120):ms]) is not None
+
+    def state_role(self, text: str, claimant_side: str, voice: object = None) -> Role | None:
+        """A sentence that says an area is held, naming no place: a list that follows inherits its status."""
+        for cs, ce, cue in self.cues(text):
+            if cue.kind not in ("state", "capture"):
+                continue
+            if cue.kind == "state":
+                window = text[max(0, cs - 60):min(len(text), ce + 60)]
+                side = next((sd for _, _, k, _ in self.agents(window) if (sd := self.side_of(k, claimant_side))), None)
+            else:
+                side, _ = self.acting_side(text, cs, ce, claimant_side, cue.kind)
+            if side is not None:
+                return Role(side, f"{cue.kind} cue of the previous sentence, which the list names", text[cs:ce], cue.gloss, 0, voice=voice)
+        return None
+
+    def count_role(self, text: str, claimant_side: str, voice: object = None) -> Role | None:
+        """ "liberated 12 settlements.": the status a list in the following sentence inherits."""
+        for cs, ce, cue in self.cues(text):
+            if cue.kind not in ("capture", "lose", "state") or not self.count_noun.search(text[max(0, cs - 40):ce + 40]):
+                continue
+            side, who = self.acting_side(text, cs, ce, claimant_side, cue.kind)
+            if side is None:
+                side, who = self.default_side(cue, cue.kind, claimant_side, "RU"), "default"
+            status = self.status(cue.kind, side)
+            if status:
+                return Role(status, f"{cue.kind} cue of the previous sentence's count, actor: {who}", text[cs:ce], cue.gloss, 0,
+                            voice=voice)
+        return None

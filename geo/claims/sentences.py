@@ -13,7 +13,8 @@ _ABBREV = {
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "e.g", "i.e", "approx",
     "km", "gov", "sen", "rep", "prof", "jr", "sr", "inc", "corp", "co", "mt", "ft",
 }
-_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-ZА-ЯІЇЄ0-9])")
+# A sentence ends at . ! ? before a capital; scraped text also glues sentences ("in a statement.Battlegroup").
+_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s+[\"'“‘«(\[]?[A-ZА-ЯІЇЄ0-9])|(?<=[a-zа-яіїє]{3}[.!?])(?=[A-ZА-ЯІЇЄ][a-zа-яіїє])")
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib import resources
 
 from ..normalize import place_slug
+from ..normalize import fold_name
 from ..records import Mention, Place
 from .gazetteer import THEATRE_OBLASTS, Gazetteer
 
@@ -84,6 +85,20 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list
         else:
             out.append(replace(m, place=unlocated_place(gaz, m, raions)))
     return out
+
+
+_UA_OBLASTS = {"Sumy Oblast", "Kharkiv Oblast", "Donetsk Oblast", "Chernihiv Oblast"}
+
+
+def country_of_name(gaz: Gazetteer, name: str) -> str | None:
+    """ "RU" or "UA" for a place a title names ("Sumy Governor", "the Kursk region's governor"): an oblast by
+    the first word of one of its names, else a town the gazetteer places in one country only."""
+    key = name.lower().strip("'’s")
+    for alias, oblast in _aliases()[1][1].items():
+        if alias.split()[0] == key:
+            return "UA" if oblast in _UA_OBLASTS else "RU"
+    countries = {gaz.places[i].country for i in gaz.names.get(fold_name(name), ()) if gaz.places[i].in_theatre}
+    return next(iter(countries)) if len(countries) == 1 else None
 
 
 def unlocated_place(gaz: Gazetteer, m: Mention, raions: list[tuple[int, str]]) -> Place:

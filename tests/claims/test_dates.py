@@ -8,6 +8,7 @@ from hypothesis import given
 import pytest
 
 from geo.claims import dates
+from geo.claims.lexicon import lexicon
 from geo.ingest.datelines import dateline
 
 from conftest import property_settings, one_claim
@@ -62,10 +63,12 @@ def test_date_resolution_never_moves_a_claim_after_publication(earlier, sentence
     extractor's own per-article context is fed both sentences (so the lead, the narrative day, the last day
     named and, with no publication date, the latest full date printed all come from them) and asked."""
     pub = published.isoformat() if published else None
-    context = dates.ArticleDates(pub, earlier + "\n" + sentence, [earlier, sentence])
-    context.read(earlier)
-    context.read(sentence)
-    r = context.claim_date(min(cue_pos, len(sentence)))
+    lex = lexicon("en")
+    full = [d for _, d in dates.explicit_dates(dates.rules(lex), earlier + "\n" + sentence, None)] if not pub else []
+    context = dates.DateContext(lex, pub, full)
+    context.feed(earlier)
+    context.feed(sentence)
+    r = context.resolve(min(cue_pos, len(sentence)))
     if r.date is not None:
         day = date.fromisoformat(r.date)  # a real day
         assert published is None or day <= published, (r, earlier, sentence)

@@ -47,7 +47,6 @@ def test_descriptors_are_the_outlets_own_claims():
     "Ukrainian units advanced from Plekhovo into the fields, the General Staff of the Armed Forces of Ukraine said.",
     "Russian troops may soon capture Plekhovo, a blogger wrote.",
     "Russia plans to retake Plekhovo next month, the Kremlin said.",
-    "Russian forces did not capture Plekhovo, Ukraine's General Staff said.",
     "The Sudzha gas metering station stopped working.",
     "Residents of Plekhovo were evacuated on Friday.",
     "A missile attack on the town of Rylsk killed two people, the governor said.",

@@ -12,8 +12,8 @@
   var GC = window.GeoClaims = window.GeoClaims || {};
   var STATUS = GC.STATUS = ['russia', 'ukraine', 'contested'];
   GC.SIDES = ['russia', 'ukraine', 'third_party'];
-  GC.SIDE_LABEL = ['Russian claims', 'Ukrainian claims', 'Third-party reports'];
-  GC.SIDE_SHORT = ['Russian side', 'Ukrainian side', 'third party'];
+  GC.SIDE_LABEL = ['Russian claims', 'Ukrainian claims', 'Third-party and unknown sources'];
+  GC.SIDE_SHORT = ['Russian side', 'Ukrainian side', 'third party or side not stated'];
   GC.STATUS_LABEL = ['Russian control', 'Ukrainian control', 'contested'];
   var COLOR = GC.COLOR = ['#d7191c', '#2166c4', '#f08c00'];
   GC.controls = GC.controls || {};
