@@ -14,7 +14,7 @@ from .store import all_citations, all_claims
 FIELDS = [
     "claim_id", "article", "settlement", "settlement_id", "mention", "lat", "lon", "oblast", "raion", "status",
     "claimant", "claimant_side", "relayed_by", "date", "date_precision", "published", "publisher", "url", "evidence",
-    "cue", "rule", "geo_precision", "location_precision", "precision_source", "citations",
+    "cue", "cue_en", "language", "rule", "geo_precision", "location_precision", "precision_source", "citations",
 ]
 # ACLED names for the same meaning, added to the CSV.
 ACLED = {"event_date": "date", "time_precision": "date_precision", "geo_precision": "geo_precision",
@@ -33,7 +33,7 @@ def records(db: sqlite3.Connection) -> list[dict]:
             "raion": r["raion"] or None, "status": r["status"], "claimant": r["claimant"],
             "claimant_side": r["claimant_side"], "relayed_by": r["relayed_by"] or None, "date": r["date"],
             "date_precision": r["date_precision"], "published": r["published"], "publisher": r["publisher"],
-            "url": r["url"], "evidence": r["evidence"], "cue": r["cue"], "rule": r["rule"],
+            "url": r["url"], "evidence": r["evidence"], "cue": r["cue"], "cue_en": r["cue_en"], "language": r["language"], "rule": r["rule"],
             "geo_precision": PRECISION_CODES.get(r["precision"]), "location_precision": r["precision"],
             "precision_source": r["precision_source"] or None,
             "citations": [{"article": c["article"], "publisher": c["publisher"], "url": c["url"]} for c in cites],

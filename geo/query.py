@@ -32,7 +32,8 @@ class ClaimsResult:
                          f"  — {r['publisher'] or '?'}, {r['article']}" + (f" (+{r['citations'] - 1} repeats)" if r["citations"] > 1 else ""))
             lines += textwrap.wrap(f"“{r['evidence']}”", 100, initial_indent="            ", subsequent_indent="             ")
             if explain:
-                lines.append(f"            cue: {r['cue']!r}; rule: {r['rule']}")
+                gloss = f" ({r['cue_en']})" if r["cue_en"] and r["cue_en"] != r["cue"] else ""
+                lines.append(f"            cue: {r['cue']!r}{gloss}; rule: {r['rule']}")
         return lines
 
 

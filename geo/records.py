@@ -84,3 +84,5 @@ class Claim:
     rule: str
     relayed_by: str = ""
     citations: tuple[str, ...] = field(default_factory=tuple)
+    cue_en: str = ""  # the cue in English ("liberated" for "освобождены"), for a reader who does not read the quote
+    language: str = "en"  # of the evidence: en | ru | uk

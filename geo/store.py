@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from .records import Article, Claim, Mention, Place
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -39,14 +39,15 @@ CREATE TABLE IF NOT EXISTS article_claims (
   place_id TEXT NOT NULL, mention TEXT NOT NULL, status TEXT NOT NULL, claimant TEXT NOT NULL,
   claimant_side TEXT NOT NULL, date TEXT, date_precision TEXT NOT NULL, evidence TEXT NOT NULL,
   evidence_start INTEGER NOT NULL, evidence_end INTEGER NOT NULL, mention_start INTEGER NOT NULL,
-  mention_end INTEGER NOT NULL, cue TEXT NOT NULL, rule TEXT NOT NULL, relayed_by TEXT, PRIMARY KEY (article, seq)
+  mention_end INTEGER NOT NULL, cue TEXT NOT NULL, rule TEXT NOT NULL, relayed_by TEXT, cue_en TEXT NOT NULL DEFAULT '',
+  language TEXT NOT NULL DEFAULT 'en', PRIMARY KEY (article, seq)
 );
 CREATE TABLE IF NOT EXISTS claims (
   id INTEGER PRIMARY KEY, place_id TEXT NOT NULL REFERENCES places(id), mention TEXT NOT NULL, status TEXT NOT NULL,
   claimant TEXT NOT NULL, claimant_side TEXT NOT NULL, date TEXT, date_precision TEXT NOT NULL,
   article TEXT NOT NULL REFERENCES articles(stem), evidence TEXT NOT NULL, evidence_start INTEGER NOT NULL,
   evidence_end INTEGER NOT NULL, mention_start INTEGER NOT NULL, mention_end INTEGER NOT NULL, cue TEXT NOT NULL,
-  rule TEXT NOT NULL, relayed_by TEXT
+  rule TEXT NOT NULL, relayed_by TEXT, cue_en TEXT NOT NULL DEFAULT '', language TEXT NOT NULL DEFAULT 'en'
 );
 CREATE TABLE IF NOT EXISTS citations (
   claim_id INTEGER NOT NULL REFERENCES claims(id), article TEXT NOT NULL REFERENCES articles(stem),
@@ -66,7 +67,8 @@ PLACE_NAME_COLUMNS = ("name", "place_id")
 MENTION_COLUMNS = ("article", "start", "end", "text", "place_id", "candidates", "reason")
 # A claim's own columns (`Claim` fields of the same names), shared by the per-article and the grouped claims.
 CLAIM_COLUMNS = ("place_id", "mention", "status", "claimant", "claimant_side", "date", "date_precision", "evidence",
-                 "evidence_start", "evidence_end", "mention_start", "mention_end", "cue", "rule", "relayed_by")
+                 "evidence_start", "evidence_end", "mention_start", "mention_end", "cue", "rule", "relayed_by", "cue_en",
+                 "language")
 ARTICLE_CLAIM_COLUMNS = ("article", "seq", *CLAIM_COLUMNS)
 GROUPED_CLAIM_COLUMNS = ("id", "article", *CLAIM_COLUMNS)  # claims: one per group, its earliest outlet's sentence
 CITATION_COLUMNS = ("claim_id", "article", "evidence", "evidence_start")
@@ -393,11 +395,11 @@ def article_sources(db: sqlite3.Connection) -> list[tuple[str, str | None, str |
 # The columns the map shows, with each claim's citation count, in the readers' claim order (the articles'
 # publisher and link are looked up per article by the caller rather than joined to every claim: a third faster).
 MAP_CLAIM_COLUMNS = ("place_id", "date", "status", "claimant_side", "claimant", "article", "evidence",
-                     "mention_offset", "mention_length", "citations", "cue")
+                     "mention_offset", "mention_length", "citations", "cue", "cue_en", "language")
 _MAP_CLAIMS = f"""
 SELECT c.place_id, c.date, c.status, c.claimant_side, c.claimant, c.article, c.evidence,
        c.mention_start - c.evidence_start, c.mention_end - c.mention_start,
-       (SELECT COUNT(*) FROM citations ci WHERE ci.claim_id = c.id), c.cue
+       (SELECT COUNT(*) FROM citations ci WHERE ci.claim_id = c.id), c.cue, c.cue_en, c.language
 FROM claims c
 ORDER BY {CLAIM_ORDER}"""
 

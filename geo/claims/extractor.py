@@ -37,6 +37,7 @@ class ArticleClaims:
         lang = lang or getattr(article, "language", None) or guess_language(article.text)
         self.country_of = country_of or (lambda name: None)
         self.article = article
+        self.lang = lang
         self.lex: Lexicon = lexicon(lang)
         self.rules = Rules(self.lex)
         self.publisher = publisher_speaker(article.publisher, publisher_sides(), article.url)
@@ -202,7 +203,8 @@ class ArticleClaims:
                 article=c.article, place_id=c.place_id, mention=c.mention, status=sp.side, claimant=sp.name,
                 claimant_side=sp.side, date=r.date, date_precision=r.precision, evidence=text[start:end],
                 evidence_start=start, evidence_end=end, mention_start=c.mention_start, mention_end=c.mention_end,
-                cue=m.group(0).strip(), rule=f"denial of the sentence before; claimant: denies it ({sp.how}); date: {r.how}"))
+                cue=m.group(0).strip(), rule=f"denial of the sentence before; claimant: denies it ({sp.how}); date: {r.how}",
+                cue_en="denied", language=self.lang))
         return out
 
     def _masked(self, info: _SentenceInfo) -> str:
@@ -347,6 +349,7 @@ class ArticleClaims:
                 date_precision=r.precision, evidence=sent.text, evidence_start=sent.start, evidence_end=sent.end,
                 mention_start=m.start, mention_end=m.end, cue=role.cue,
                 rule=f"{role.rule}; claimant: {how} ({speaker.how}); date: {r.how}", relayed_by=relay,
+                cue_en=role.gloss, language=self.lang,
             ))
         return out
 

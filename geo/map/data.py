@@ -50,6 +50,8 @@ class MapClaim(NamedTuple):
     hl: tuple[int, int] | None  # the mention's [start, end) in `evidence`
     citations: int  # outlets repeating the claim
     cue: str
+    cue_en: str = ""  # the cue in English, shown beside a quote in another language
+    language: str = "en"  # of the quote (the page sets `lang` on it)
 
 
 class Unlocated(NamedTuple):
@@ -108,10 +110,10 @@ def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[Map
     articles = {stem: (publisher or "", article_link(url, path, map_dir))
                 for stem, publisher, url, path in store.article_sources(db)}
     for (place_id, date, status, side, claimant, article, evidence, start, length, citations,
-         cue) in store.map_claim_rows(db):
+         cue, cue_en, language) in store.map_claim_rows(db):
         publisher, link = articles[article]
         claims.append(MapClaim(index.get(place_id), date, status, side, claimant, publisher, article, link, evidence,
-                               (start, start + length), citations, cue))
+                               (start, start + length), citations, cue, cue_en, language))
         if place_id in unlocated:
             unlocated[place_id].claims.append(len(claims) - 1)
     dated = {c.date for c in claims if c.date}

@@ -266,6 +266,10 @@ def _claim_columns(claims: list[MapClaim], n_places: int, first: _dt.date,
     articles: list[list] = []
     evid_at: dict[str, int] = {}
     cols: dict[str, list] = {k: [] for k in "dxwbaehrq"}
+    # Language and English cue only when some claim is not in English: an English map's bytes stay as they were.
+    foreign = any(c.language != "en" for c in claims)
+    if foreign:
+        cols["g"], cols["l"] = [], []
     col_d, col_x, col_w, col_b, col_a, col_e, col_h, col_r, col_q = (cols[k] for k in "dxwbaehrq")
     prev_place, prev_day = -2, 0
     for k, (orig, place, day) in enumerate(order):
@@ -299,6 +303,9 @@ def _claim_columns(claims: list[MapClaim], n_places: int, first: _dt.date,
         col_h.extend((hl[0], hl[1] - hl[0]) if hl else (-1, 0))
         col_r.append(max(0, c.citations))
         col_q.append(strings(c.cue))
+        if foreign:
+            cols["g"].append(strings(c.cue_en if c.cue_en and c.cue_en != c.cue else ""))
+            cols["l"].append(strings(c.language))
     return {"c": {"k": counts, **cols}, "a": articles}, order
 
 

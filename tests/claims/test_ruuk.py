@@ -115,3 +115,13 @@ def test_a_facility_named_after_a_town_is_not_the_town():
 def test_russian_and_ukrainian_date_words(text, day):
     got = run(text)
     assert got and got[0][4] == day
+
+
+def test_each_claim_records_its_language_and_its_cue_in_english():
+    art = Article(stem="t", path="t.txt", text="Российские военные освободили Плехово, сообщило Минобороны России.",
+                  publisher="Тест", published="2025-03-13")
+    c = extract([art], load()).claims[0]
+    assert (c.language, c.cue, c.cue_en) == ("ru", "освободили", "liberated")
+    art = Article(stem="u", path="u.txt", text="Російські війська захопили Басівка, повідомив Генштаб ЗСУ.",
+                  publisher="Тест", published="2025-03-13")
+    assert extract([art], load()).claims[0].language == "uk"

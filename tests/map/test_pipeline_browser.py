@@ -66,3 +66,24 @@ def test_ledger_links_to_the_local_file_when_there_is_no_url(browser):  # noqa: 
         assert href == "../seeds/004_30918cf3994168c8.txt"
     finally:
         p.close()
+
+
+def test_a_russian_quote_keeps_its_language_and_shows_its_cue_in_english(browser, tmp_path):  # noqa: F811
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    write_article(folder, "ru1", "Российские военные освободили Плехово, сообщило Минобороны России.",
+                  publisher="Тестовое агентство", published="2024-12-06")
+    write_article(folder, "en1", "Fighting continues near Plekhovo, Ukraine's General Staff said on Wednesday.",
+                  published="2024-12-11")
+    out = tmp_path / "maps"
+    result = CliRunner().invoke(main, ["build", "--articles", str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    p = Page(browser, (out / "index.html").as_uri() + "#2024-12-11/plekhovo")
+    try:
+        langs = p.page.eval_on_selector_all("#gc-ledger blockquote", "els => els.map(e => e.getAttribute('lang'))")
+        assert sorted(langs) == ["en", "ru"]
+        ledger = p.page.text_content("#gc-ledger")
+        assert "освободили" in ledger and "(liberated)" in ledger  # the quote as written, its cue in English
+        assert p.errors == []
+    finally:
+        p.close()

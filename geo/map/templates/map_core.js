@@ -165,6 +165,7 @@
       day: this.cDay[ci] < 0 ? null : this.cDay[ci],
       status: (c.x[ci] - c.x[ci] % 3) / 3, side: c.x[ci] % 3,
       claimant: S[c.w[ci]], publisher: S[c.b[ci]], cue: S[c.q[ci]],
+      gloss: c.g ? S[c.g[ci]] : '', lang: c.l ? S[c.l[ci]] : 'en',
       article: art[0], url: art[1] ? S[art[1]] + art[2] : (art[2] || null), evidence: e,
       hl: h < 0 ? null : [h, h + c.h[2 * ci + 1]],
       citations: c.r[ci]
