@@ -153,6 +153,7 @@ class SpeakerState:
         self.place_country = place_country  # name -> "RU" | "UA" | None: for titles tied to a place
         self.history: list[Speaker] = []
         self.context_side: str | None = None  # the side of the article's dateline city ("MOSCOW —")
+        self.sentence = ""  # the sentence being read
         self.persons: dict[str, Speaker] = {}
         self.words = lex.speaker["np_words"]
         self.anaphora = re.compile(rf"^(?:{lex.speaker['anaphora'].pattern})$", re.I)
@@ -206,6 +207,10 @@ class SpeakerState:
         """ "the Defense Ministry" with no nationality: the one of the side the article's speakers are on."""
         sided = [s.side for s in reversed(self.history) if s.side in ("russia", "ukraine")]
         side = sided[0] if sided else self.context_side or (self.publisher.side if self.publisher.side in ("russia", "ukraine") else None)
+        if side is None:
+            # "Russian forces took X, the ministry said": a ministry reports its own side's forces.
+            found = sorted((m.start(), sd) for sd in ("russia", "ukraine") if (m := self.lex.speaker[sd].search(self.sentence)))
+            side = found[0][1] if found else None
         if side is None:
             return None
         if re.search(r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|\bmod\b|\bministry\b|military\s+service", noun, re.I):
@@ -447,6 +452,7 @@ class SpeakerState:
     def frames(self, text: str) -> list[Frame]:
         """The explicit speakers of a sentence, each with the part of the sentence it asserts."""
         lex = self.lex
+        self.sentence = text
         out: list[Frame] = []
         head = lex.speech["headline_cs"].match(text)
         if head:

@@ -265,3 +265,27 @@ def test_a_yearless_date_takes_the_year_of_a_nearby_full_date_when_there_is_no_p
     got = run("As of December 10, 2024, the front had barely moved. On December 7, an ISW map showed Russian troops "
               "had captured Guyevo.", published=None)
     assert got[0][4] == "2024-12-07"
+
+
+def test_a_list_after_a_dash_inherits_the_counted_capture():
+    got = by_place("Russian forces liberated three settlements — Plekhovo, Guyevo and Gornal, the Russian Defence "
+                   "Ministry said.")
+    assert {k: v[0] for k, v in got.items()} == {"Plekhovo": "russia", "Guyevo": "russia", "Gornal": "russia"}
+
+
+def test_an_unverified_claim_stands_as_its_makers():
+    got = run("Russian troops captured Plekhovo, the Russian Defence Ministry said. Reuters could not independently "
+              "verify the claim.", publisher="Reuters")
+    assert got == [("Plekhovo", "russia", "Russian Defense Ministry", "russia", "2025-03-08")]
+
+
+def test_assessments_and_footage_are_the_analysts_claims():
+    assert by_place("ISW assessed that Russian forces likely seized Guyevo.")["Guyevo"][:3] == ("russia", "ISW", "third_party")
+    claim = by_place("Geolocated footage published on March 3 indicates that Russian forces advanced into Plekhovo, "
+                     "ISW said.")["Plekhovo"]
+    assert claim == ("contested", "ISW", "third_party", "2025-03-03")
+
+
+def test_a_bare_ministry_reports_its_own_sides_forces():
+    claim = by_place("Russian forces took Guyevo overnight, the ministry said.")["Guyevo"]
+    assert claim[:3] == ("russia", "Russian Defense Ministry", "russia") and claim[3] == "2025-03-07"
