@@ -39,6 +39,7 @@ class ArticleClaims:
         self.article = article
         self.lang = lang
         self.lex: Lexicon = lexicon(lang)
+        self.carry = self.lex.carry_speaker
         self.rules = Rules(self.lex)
         self.publisher = publisher_speaker(article.publisher, publisher_sides(), article.url)
         self.speakers = SpeakerState(self.lex, self.publisher, self._country_of_name)
@@ -70,14 +71,14 @@ class ArticleClaims:
             st.notice(sent.text)
             if i not in quoted:
                 quoted.update(self._quote_speaker(sentences, i))
+            # The subject of a sentence ("Gerasimov visited the front", "Russian bloggers disagree — some said …")
+            # is whom a "he said" or a "some said" means, in this sentence or a later one.
+            subject = st.subject_of(sent.text)
+            if subject is not None and (not st.history or st.history[-1] != subject):
+                st.remember(subject)
             frames = st.frames(sent.text)
             for f in frames:
                 st.remember(f.speaker)
-            if not frames:
-                # The subject of a sentence ("Gerasimov visited the front") is whom a later "he said" means.
-                subject = st.subject_of(sent.text)
-                if subject is not None and (not st.history or st.history[-1] != subject):
-                    st.remember(subject)
             if i in quoted and not frames:
                 voice = Frame(0, len(sent.text), quoted[i], "speaker named where the quotation closes")
             elif self.lex.speech["hedge"].search(sent.text) and st.history and not frames:
@@ -97,6 +98,9 @@ class ArticleClaims:
                 # sentence after an announced report is the report.
                 if same_para and last is not None and self.lex.speech["announces"].search(prev.sent.text):
                     voice = Frame(0, len(sent.text), last, "the report the sentence before announced")
+                elif self.carry and last is not None and not self.lex.speech["hedge"].search(sent.text):
+                    # Russian and Ukrainian rewrites of a statement go on in its voice after naming it once.
+                    voice = Frame(0, len(sent.text), last, "the statement the sentences before named, continued")
                 elif same_para and any(f.how.startswith("passive report") for f in prev.frames):
                     # "Отмечается, что враг продвинулся. Армия РФ заняла …": the report goes on.
                     voice = Frame(0, len(sent.text), next(f for f in prev.frames if f.how.startswith("passive report")).speaker,
@@ -108,13 +112,13 @@ class ArticleClaims:
                 before = self._previous_statement(infos, i)
                 if before is not None and before.voice.speaker is self.publisher and not before.frames:
                     before.voice = Frame(0, len(before.sent.text), sp, "named by the next sentence ('this was reported by')")
-                    st.remember(sp)
+                st.remember(sp)
                 infos[-1].voice = Frame(0, len(sent.text), sp, "named as the source of the sentence before")
         return infos
 
     def _last_speaker(self, info: _SentenceInfo) -> Speaker | None:
         """Who speaks at the end of a sentence: its last forward frame, or its carried voice."""
-        forward = [f for f in info.frames if f.end >= len(info.sent.text) - 2 and f.start > 0]
+        forward = [f for f in info.frames if f.end >= len(info.sent.text) - 2]
         if forward:
             return forward[-1].speaker
         if not info.frames and info.voice.speaker is not self.publisher:

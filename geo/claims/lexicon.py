@@ -63,6 +63,7 @@ class Lexicon:
     date: dict[str, str]  # raw alternations, assembled by the date rules
     agent: re.Pattern[str]  # every actor phrase, with named groups ru, ua, ru2, ua2, our, enemy
     frames: tuple[FrameTemplate, ...] = ()  # speech patterns given as templates (languages without the English scan)
+    carry_speaker: bool = False  # an unattributed sentence goes on in the voice of the last one named (see ru.toml)
 
     def p(self, key: str) -> re.Pattern[str]:
         return self.pattern[key]
@@ -108,6 +109,7 @@ def lexicon(lang: str = "en") -> Lexicon:
         pattern={k: _compile(k, v, subst) for k, v in raw["pattern"].items()},
         date={k: _joined(v) for k, v in raw["date"].items()},
         agent=agent,
+        carry_speaker=bool(raw.get("carry_speaker", False)),
         frames=tuple(FrameTemplate(_compile(f.get("how", "frame"), f["pattern"], subst), f["scope"], f.get("how", "speech pattern"))
                      for f in raw.get("frame", [])),
     )

@@ -200,7 +200,7 @@ class SpeakerState:
         if not hits:
             return None
         named = [h for h in hits if h[2].kind != "media" and sentence[h[0]:h[0] + 1].isupper()]
-        return (named or hits)[0][2] if hits[0][0] < 25 else None
+        return (named or hits)[0][2]
 
     # -- reading a speaker's noun phrase --------------------------------------------------------------
     def institution(self, noun: str) -> Speaker | None:

@@ -125,3 +125,13 @@ def test_each_claim_records_its_language_and_its_cue_in_english():
     art = Article(stem="u", path="u.txt", text="Російські війська захопили Басівка, повідомив Генштаб ЗСУ.",
                   publisher="Тест", published="2025-03-13")
     assert extract([art], load()).claims[0].language == "uk"
+
+
+def test_a_rewritten_statement_goes_on_in_its_speakers_voice():
+    got = run("Российские военные освободили Гуево. Об этом сообщили в Минобороны России.\n\n"
+              "Бои продолжаются на окраинах Плехово.")
+    assert ("Plekhovo", "contested", "Russian Defense Ministry", "russia") in [c[:4] for c in got]
+    # English news speaks in its own voice again unless a sentence names someone.
+    art = Article(stem="e", path="e.txt", text="Russian troops took Guyevo, the Russian Defence Ministry said.\n\n"
+                  "Fighting continues near Plekhovo.", publisher="Test Wire", published="2025-03-13")
+    assert [c.claimant for c in extract([art], load()).claims if c.mention == "Plekhovo"] == ["Test Wire"]
