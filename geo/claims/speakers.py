@@ -139,7 +139,10 @@ _LEADING_FUNCTION_WORDS = {"and", "of", "'s", "’s", ",", "on", "in", "at", "to
                            "meanwhile", "earlier", "later", "also", "then", "so", "thus", "yet", "while", "with", "after",
                            "before", "since", "when", "according", "by", "today", "yesterday", "now", "here", "there"}
 _NOT_SPEAKERS = {"this", "that", "these", "those", "there", "here", "what", "which", "who", "one", "some", "all", "none",
-                 "nothing", "everything", "everyone", "no one", "nobody", "the situation", "the information"}
+                 "nothing", "everything", "everyone", "no one", "nobody", "the situation", "the information",
+                 # Russian and Ukrainian: question words and pronouns that open a clause, captions' labels
+                 "що", "что", "как", "як", "это", "це", "так", "там", "тут", "где", "де", "кто", "хто", "все", "всё",
+                 "усі", "фото", "видео", "відео", "photo", "video", "источник", "джерело", "source", "теги", "tags"}
 _CAP = re.compile(r"^[A-ZА-ЯІЇЄҐ0-9]")
 _TITLE_HEAD = re.compile(r"^(?:the|a|an)\s", re.I)
 
@@ -213,9 +216,10 @@ class SpeakerState:
             side = found[0][1] if found else None
         if side is None:
             return None
-        if re.search(r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|\bmod\b|\bministry\b|military\s+service", noun, re.I):
+        if re.search(r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|\bmod\b|\bministry\b|military\s+service|"
+                     r"минобороны|міноборони|министерств|міністерств|ведомств|відомств", noun, re.I):
             name = "Russian Defense Ministry" if side == "russia" else "Ukrainian Defense Ministry"
-        elif re.search(r"general\s+staff", noun, re.I):
+        elif re.search(r"general\s+staff|генштаб|генеральн\w+\s+штаб", noun, re.I):
             name = "Russian General Staff" if side == "russia" else "General Staff of the Armed Forces of Ukraine"
         else:
             return None
