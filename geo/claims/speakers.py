@@ -410,7 +410,7 @@ class SpeakerState:
                     self.lex.speech["verb"].fullmatch(tok) and j == len(tokens):
                 return None  # "the reported attack", "the updated map": an adjective, not a verb's subject
             if tok.startswith("(") or _CAP.match(tok) or self.words.fullmatch(tok.lower().strip("'’")) or \
-                    re.fullmatch(r"\d+(?:st|nd|rd|th)?|[\w.-]+['’]s|[\w-]+-based|[\w-]+-linked", tok, re.I):
+                    re.fullmatch(r"\d+(?:st|nd|rd|th)?|[\w.-]+['’]s|[^\W\d_]+(?:-[^\W\d_]+)+", tok, re.I):
                 j -= 1
                 continue
             break
@@ -433,7 +433,7 @@ class SpeakerState:
             if t.start() > end + 2:
                 break
             if tok.startswith("(") or _CAP.match(tok) or self.words.fullmatch(tok.lower().strip("'’")) or \
-                    re.fullmatch(r"\d+(?:st|nd|rd|th)?|[\w.-]+['’]s|[\w-]+-based|[\w-]+-linked", tok, re.I):
+                    re.fullmatch(r"\d+(?:st|nd|rd|th)?|[\w.-]+['’]s|[^\W\d_]+(?:-[^\W\d_]+)+", tok, re.I):
                 if tok.lower() in ("and",) and not (n + 1 < len(tokens) and (_CAP.match(tokens[n + 1].group(0)) or
                                                                              tokens[n + 1].group(0).lower() in ("the", "pro-russian", "russian", "ukrainian"))):
                     break
@@ -501,6 +501,8 @@ class SpeakerState:
         for m in (lex.speech["verb_word"].finditer(text) if "verb_word" in lex.speech else ()):
             if lex.speech["not_speech_after"].match(text[m.end():]):
                 continue
+            if m.start() > 0 and m.group(0)[:1].isupper():
+                continue  # "Deep State", "Reports": a name or a noun, not a verb
             frame = self._verb_frame(text, m)
             if frame is not None:
                 out.append(frame)

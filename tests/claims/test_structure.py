@@ -289,3 +289,9 @@ def test_assessments_and_footage_are_the_analysts_claims():
 def test_a_bare_ministry_reports_its_own_sides_forces():
     claim = by_place("Russian forces took Guyevo overnight, the ministry said.")["Guyevo"]
     assert claim[:3] == ("russia", "Russian Defense Ministry", "russia") and claim[3] == "2025-03-07"
+
+
+def test_a_capitalised_verb_inside_a_name_is_not_speech():
+    claim = by_place("Russian forces entered Guyevo, according to reports from the Ukrainian military-analytical "
+                     "portal Deep State.")["Guyevo"]
+    assert claim[:3] == ("contested", "DeepState", "ukraine")
