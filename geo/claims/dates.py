@@ -252,11 +252,14 @@ class DateContext:
             _, d = min(found, key=lambda t: abs(t[0] - cue_pos))
             return Resolved(d.isoformat(), "day", "explicit date")
         clause = clause_around(text, cue_pos)
-        if self.previous_day and self.r.next_day.search(text):
+        # A past-framed clause is undated even when another clause of the sentence names "that day"
+        # ("… said that day that Ukraine took A, near B, the town Ukraine captured soon after its incursion").
+        past = self.r.vague.search(clause) and not self.r.same_as_last.search(clause) and not self.r.next_day.search(clause)
+        if self.previous_day and self.r.next_day.search(text) and not past:
             d = date.fromisoformat(self.previous_day) + timedelta(days=1)
             if self.pub is None or d <= self.pub:
                 return Resolved(d.isoformat(), "day", "'the following day' after the last date named")
-        if self.previous_day and self.r.same_as_last.search(text):
+        if self.previous_day and self.r.same_as_last.search(text) and not past:
             return Resolved(self.previous_day, "day", "'the same day' as the last date named")
         rel = self._relative(text)
         if rel is not None and not (rel.precision == "week" and self.r.vague.search(clause)):

@@ -295,3 +295,10 @@ def test_a_capitalised_verb_inside_a_name_is_not_speech():
     claim = by_place("Russian forces entered Guyevo, according to reports from the Ukrainian military-analytical "
                      "portal Deep State.")["Guyevo"]
     assert claim[:3] == ("contested", "DeepState", "ukraine")
+
+
+def test_a_past_framed_clause_stays_undated_beside_that_day():
+    got = run("On March 2, Russian units entered Plekhovo, ISW said. The think tank's update that day also said "
+              "Ukrainian forces had left Gornal, near Sudzha, the town Ukraine captured soon after its incursion.")
+    days = {c[0]: c[4] for c in got}
+    assert days["Gornal"] == "2025-03-02" and days["Sudzha"] is None
