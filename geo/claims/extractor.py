@@ -342,6 +342,12 @@ class ArticleClaims:
             voices = [(frame.speaker, frame.how, relay)] + [(c, "co-speaker", relay) for c in frame.co]
         # A claim is dated by its own clause first, then by when it was said ("said on Friday").
         r = self.dates.resolve(role.cue_pos)
+        if role.outlet_voice:
+            # A descriptor framed as the past ("Sudzha, the town Ukraine captured soon after its incursion") is undated.
+            after = sent.text[m.end - sent.start:]
+            own = self.dates.resolve(0, text=re.split(r"[.;]", after, maxsplit=1)[0] or role.cue)
+            if own.date is None and own.precision != "none" or own.how == "past-framed statement":
+                r = own
         out = []
         for speaker, how, relay in voices:
             status = role.status

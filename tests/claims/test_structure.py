@@ -302,3 +302,10 @@ def test_a_past_framed_clause_stays_undated_beside_that_day():
               "Ukrainian forces had left Gornal, near Sudzha, the town Ukraine captured soon after its incursion.")
     days = {c[0]: c[4] for c in got}
     assert days["Gornal"] == "2025-03-02" and days["Sudzha"] is None
+
+
+def test_a_place_near_another_locates_it():
+    got = by_place("Russian troops captured Guyevo, near Sudzha, the ministry said.")
+    assert set(got) == {"Guyevo"}
+    got = by_place("Russian forces are attacking south of Sudzha near Plekhovo and Guyevo, ISW said.")
+    assert {k: v[0] for k, v in got.items()} == {"Plekhovo": "contested", "Guyevo": "contested"}
