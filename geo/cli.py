@@ -15,17 +15,29 @@ def main() -> None:
     """A map of reported control: dated, sourced claims about who holds each settlement."""
 
 
-def _run_build(articles_dir: Path, out_dir: Path):
-    """`pipeline.build`, with a failure (disk full, a store SQLite cannot write, another build's lock) as one
-    line and exit status 1: the store and the map are then as they were before."""
+def _run_build(articles_dir: Path, out_dir: Path, scheduler: str | None = None):
+    """`pipeline.build`, with a failure (disk full, a store SQLite cannot write, another build's lock, a cluster
+    that cannot be reached or lost its workers) as one line and exit status 1: the store and the map are then as
+    they were before."""
     import sqlite3
 
     from .pipeline import build as run_build
 
     try:
-        return run_build(articles_dir, out_dir, show_progress=sys.stderr.isatty())
+        return run_build(articles_dir, out_dir, show_progress=sys.stderr.isatty(), scheduler=scheduler)
     except (OSError, RuntimeError, sqlite3.Error) as exc:
         raise click.ClickException(f"build failed, nothing changed: {exc}") from None
+
+
+def _scheduler(ctx, param, value: str | None) -> str | None:
+    if value is None:
+        return None
+    from .cluster import check_scheduler
+
+    try:
+        return check_scheduler(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @main.command()
@@ -34,12 +46,14 @@ def _run_build(articles_dir: Path, out_dir: Path):
               type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--out", "out_dir", default="maps", show_default=True, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Exit 1 when any article was skipped.")
-def build(articles_dir: Path, out_dir: Path, strict: bool) -> None:
+@click.option("--scheduler", callback=_scheduler, metavar="tcp://HOST:8786|local:N",
+              help="Extract on a Dask cluster: a scheduler's address, or local:N for N worker processes here.")
+def build(articles_dir: Path, out_dir: Path, strict: bool, scheduler: str | None) -> None:
     """Read every article, write OUT/claims.sqlite and OUT/index.html.
 
     Exit status: 0 when every usable article was used (files that were not are listed), 1 with --strict
     when any file was skipped or when the build failed, 2 for a usage error."""
-    report = _run_build(articles_dir, out_dir)
+    report = _run_build(articles_dir, out_dir, scheduler)
     for line in report.summary_lines():
         click.echo(line)
     if strict and any(p.fatal for p in report.problems):

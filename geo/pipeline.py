@@ -123,10 +123,18 @@ def _worker(article: Article):
 PARALLEL_FROM = 200  # below this many articles, worker start-up costs more than it saves
 
 
-def extract_many(articles: list[Article], gaz: Gazetteer, workers: int | None = None, progress=None):
-    """Extract articles in worker processes when there are many; results come back in input order,
-    so the output is identical to a serial run. Yields (article, (mentions, claims, places)), with None
-    in place of the extraction for an article whose file could no longer be read."""
+def extract_many(articles: list[Article], gaz: Gazetteer, workers: int | None = None, progress=None,
+                 scheduler: str | None = None, version: str | None = None):
+    """Extract articles in worker processes when there are many, or on a Dask cluster (`scheduler`:
+    `geo.cluster`); results come back in input order, so the output is identical to a serial run. Yields
+    (article, (mentions, claims, places)), with None in place of the extraction for an article whose file could
+    no longer be read."""
+    if scheduler is not None:
+        from .cluster import extract_on_cluster
+
+        yield from extract_on_cluster(articles, gaz, version or f"{extractor_version()}+{gazetteer_version(gaz)}",
+                                      scheduler, _loaded, progress)
+        return
     workers = workers or os.cpu_count() or 1
     if len(articles) < PARALLEL_FROM or workers < 2:
         for a in articles:
@@ -213,12 +221,13 @@ def _snapshot(db, place_ids: set[str] | None = None) -> tuple[set[tuple], dict[t
 
 
 def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, wait: bool = True,
-          workers: int | None = None, show_progress: bool = False) -> BuildReport:
+          workers: int | None = None, show_progress: bool = False, scheduler: str | None = None) -> BuildReport:
     """Bring OUT/claims.sqlite and OUT/index.html up to date with the articles in `articles_dir`.
 
     Only new or changed articles (by content hash, extractor and gazetteer version) are read again; the
     store is updated in one transaction, the map written under a temporary name and moved into place; the
     transaction commits only once the map is complete, so a failed build leaves both as they were.
+    `scheduler` (`local:N`, `tcp://host:port`) extracts on a Dask cluster instead of local processes.
     """
     from .map import page
     from .map.data import map_data
@@ -257,7 +266,7 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
                 before_keys, before_state = _snapshot(db, seen)
                 store.remove_articles(db, gone)
                 with _progress(len(todo), show_progress) as advance:
-                    for article, extraction in extract_many(todo, gaz, workers, advance):
+                    for article, extraction in extract_many(todo, gaz, workers, advance, scheduler, version):
                         if extraction is None:
                             problems.append(Problem(article.path, "could no longer be read; skipped"))
                             continue

@@ -232,3 +232,10 @@ def load(directory: Path | str | None = None, local: Path | str | None = None) -
     if key not in _CACHE:
         _CACHE[key] = Gazetteer(resolved, local_csv)
     return _CACHE[key]
+
+
+def forget(gaz: Gazetteer) -> None:
+    """Drop a loaded gazetteer from the per-process cache (a cluster worker unloading one build's)."""
+    for key, cached in list(_CACHE.items()):
+        if cached is gaz:
+            del _CACHE[key]
