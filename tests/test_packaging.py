@@ -62,3 +62,72 @@ def test_a_wheel_installed_outside_the_repository_has_its_data(tmp_path):
     run("gazetteer", "add", "Skrylevka", "--lat", "51.55", "--lon", "35.20", "--source", "test", "--precision", "approximate")
     assert "local:skrylevka" in (work / "gazetteer" / "local.csv").read_text(encoding="utf-8")
     assert "local:skrylevka" in run("resolve", "Skrylevka")
+
+
+def _pins() -> dict[str, str]:
+    from packaging.utils import canonicalize_name
+
+    pins: dict[str, str] = {}
+    for line in (ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[canonicalize_name(name)] = version.strip()
+    return pins
+
+
+def test_the_lock_pins_every_distribution_the_project_needs():
+    """constraints.txt (the lock scripts/build-map, scripts/test and so CI install from) pins every distribution in
+    the requirement tree of the project and its test extra, at the version installed here; a requirement added
+    without refreshing the lock (./scripts/lock) fails here. lxml_html_clean, which trafilatura needs to read
+    saved pages but does not declare, is among them."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    pins = _pins()
+    todo: list[tuple[str, frozenset[str]]] = [("geo-claims", frozenset({"test"}))]
+    seen: set[str] = set()
+    missing, wrong = [], []
+    while todo:
+        name, extras = todo.pop()
+        for text in metadata.requires(name) or []:
+            req = Requirement(text)
+            if req.marker is not None and not any(req.marker.evaluate({"extra": e}) for e in (extras | {""})):
+                continue
+            key = canonicalize_name(req.name)
+            if key not in pins:
+                missing.append(f"{req.name} (needed by {name})")
+            elif metadata.version(req.name) != pins[key]:
+                wrong.append(f"{req.name} {metadata.version(req.name)} installed, {pins[key]} locked")
+            if key not in seen or req.extras:
+                seen.add(key)
+                todo.append((req.name, frozenset(req.extras)))
+    assert not missing and not wrong, (missing, wrong)
+    assert "lxml-html-clean" in seen
+    for script in ("build-map", "test"):
+        assert "-c constraints.txt" in (ROOT / "scripts" / script).read_text(encoding="utf-8"), script
+
+
+def test_a_saved_web_page_is_read():
+    """The first `.html` article of a fresh install used to abort the build (lxml.html.clean had become a separate
+    project that nothing installed): a page saved by a browser, in Windows-1251 with its scripts, styles and
+    navigation, gives its article text and metadata."""
+    from geo.ingest.articles import read_article
+
+    import tempfile
+
+    page = ("<!DOCTYPE html><html lang='ru'><head><meta charset='windows-1251'><title>Минобороны: Плехово</title>"
+            "<style>body{font:14px serif}</style><script>var a = 1 < 2;</script>"
+            "<meta property='og:site_name' content='Пример'>"
+            "<meta property='article:published_time' content='2025-03-08T09:00:00+03:00'></head>"
+            "<body><nav><a href='/'>Главная</a> | <a href='/w'>Мир</a></nav><article><h1>Минобороны: Плехово</h1>"
+            "<p>Российские войска освободили село Плехово Курской области, сообщило Минобороны России в субботу.</p>"
+            "<p>Эти данные невозможно независимо проверить.</p></article><footer>© Пример</footer></body></html>")
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "saved.html"
+        path.write_bytes(page.encode("cp1251"))
+        article, problems = read_article(path)
+    assert article is not None, problems
+    assert "освободили село Плехово" in article.text and "Главная" not in article.text
+    assert article.published == "2025-03-08" and article.publisher == "Пример"
