@@ -106,6 +106,10 @@ class Gazetteer:
         self.local = local or local_path(self.directory)
         self.places: dict[str, Place] = {}
         self.names: dict[str, set[str]] = defaultdict(set)  # folded spelling → ids
+        # folded spelling → its flag when every place that has it flags it: "slot" (counts only in a
+        # settlement slot: "Sudden", "Green Way") or "word" (a Cyrillic form that is also an ordinary word)
+        self.flags: dict[str, str] = {}
+        self._unflagged: set[str] = set()
         self.alt_names: dict[str, list[str]] = defaultdict(list)
         self.warnings: list[str] = []
         self._load()
@@ -117,13 +121,23 @@ class Gazetteer:
             for row in csv.DictReader(fh):
                 self._add_row(row, settlements.name)
         spellings = self.directory / "spellings.tsv"
+        unflagged = self._unflagged
         if spellings.exists():
             for line in spellings.read_text(encoding="utf-8").splitlines():
-                pid, _, spelling = line.partition("\t")
+                pid, _, rest = line.partition("\t")
+                spelling, _, flag = rest.partition("\t")
                 if pid in self.places and spelling:
-                    self.names[fold_name(spelling)].add(pid)
+                    self._add_spelling(fold_name(spelling), pid, flag, unflagged)
         if self.local.exists():
             self._load_local(self.local)
+
+    def _add_spelling(self, key: str, pid: str, flag: str, unflagged: set[str]) -> None:
+        self.names[key].add(pid)
+        if not flag:
+            unflagged.add(key)
+            self.flags.pop(key, None)
+        elif key not in unflagged:
+            self.flags[key] = min(self.flags.get(key, flag), flag)  # "slot" < "word": the stricter wins
 
     def _load_local(self, local: Path) -> None:
         """The user's rows. The file is edited by hand: a bad row (no id or name, a missing or unreadable
@@ -131,7 +145,7 @@ class Gazetteer:
         and line and is skipped; the other rows load."""
         # Imported here: `local` builds on this module, and iuliia (spellings) is needed only for local rows.
         from .local import read_rows, row_problem, theatre_test
-        from .spellings import english_spellings
+        from .spellings import place_spellings
 
         try:
             rows = read_rows(local)
@@ -152,8 +166,13 @@ class Gazetteer:
             if place is None:
                 continue
             alt = tuple(a for a in (row.get("alt_names") or "").split("|") if a)
-            for s in english_spellings(place.name_ru, place.name_uk, place.name_en, alt):
-                self.names[fold_name(s)].add(place.id)
+            # The user's rows are inflected here, at load (the shipped ones were at build time).
+            ps = place_spellings(place.name_ru, place.name_uk, place.name_en, alt)
+            for s, flag in ps.names.items():
+                self._add_spelling(fold_name(s), place.id, flag, self._unflagged)
+            for s, flag in ps.calques.items():
+                if fold_name(s) not in self.names:  # a translation never takes another place's name
+                    self._add_spelling(fold_name(s), place.id, flag, self._unflagged)
 
     def _add_row(self, row: dict[str, str], where: str) -> Place | None:
         if not row.get("id") or not (row.get("name_en") or row.get("name_ru")):

@@ -1,20 +1,32 @@
-"""Generate the spellings English-language news uses for a settlement.
+"""Generate the spellings news in English, Russian and Ukrainian uses for a settlement.
 
-Russian names go through the transliteration schemes of `iuliia` (Wikipedia, BGN/PCGN, GOST, scholarly,
-ICAO passport, Yandex…); Ukrainian names through the official KMU 2010 romanisation (not in iuliia, so
-implemented here from the Cabinet of Ministers resolution No. 55 of 27 January 2010). Where a Russian
-village has no recorded Ukrainian name, the Ukrainian press form is derived by the regular
-Russian→Ukrainian correspondences (Гоголевка → Гоголівка → Hoholivka).
+Latin: Russian names go through the transliteration schemes of `iuliia` (Wikipedia, BGN/PCGN, GOST,
+scholarly, ICAO passport, Yandex…); Ukrainian names through the official KMU 2010 romanisation (not in
+iuliia, so implemented here from the Cabinet of Ministers resolution No. 55 of 27 January 2010). Where a
+row has no recorded name in the other language, the other language's press form is derived
+(`crossforms`: Гоголевка → Гоголівка → Hoholivka; Костянтинівка → Константиновка → Konstantinovka).
+Numbered and translated names come from `calques`. No Latin spelling ever carries a Cyrillic letter:
+a recorded name that mixes scripts ("Bіlovodi" with a Cyrillic і) is repaired letter by letter.
+
+Cyrillic: every Russian and Ukrainian form in every case (`morph`), so Суджи, Судже, Суджей all match.
+A single-word form that is also an ordinary word (Мирный, Победа) is flagged `word`: it counts where the
+text treats it as a name (capitalised inside a sentence, or in a settlement slot).
 """
 from __future__ import annotations
 
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
 import iuliia
 
 from ..normalize import fold_name
+from . import calques as _calques
+from . import morph
+from .crossforms import ru_forms_of_uk, ru_to_uk, uk_forms_of_ru
+
+__all__ = ["english_spellings", "kmu2010", "place_spellings", "ru_to_uk", "cleaned", "latin_repaired"]
 
 _RU_SCHEMES = (
     iuliia.WIKIPEDIA,
@@ -61,41 +73,6 @@ def kmu2010(text: str) -> str:
     return "".join(out)
 
 
-_RU_TO_UK_ENDINGS = [
-    (r"еевка$", "іївка"), (r"(?<=[аоуя])евка$", "ївка"), (r"овка$", "івка"), (r"евка$", "івка"), (r"ёвка$", "ївка"), (r"ово$", "ове"), (r"ево$", "еве"),
-    (r"ское$", "ське"), (r"цкое$", "цьке"), (r"ое$", "е"), (r"ый$", "ий"), (r"ий$", "ий"),
-    (r"ая$", "а"), (r"яя$", "я"), (r"ье$", "я"), (r"ьи$", "ї"),
-]
-_RU_TO_UK_LETTERS = str.maketrans({"и": "і", "ы": "и", "э": "е", "ё": "ьо", "ъ": "'"})
-_RU_TO_UK_LETTERS_KEEP_I = str.maketrans({"ы": "и", "э": "е", "ё": "ьо", "ъ": "'"})
-
-
-def ru_to_uk(name: str, i_for_i: bool = True) -> str:
-    """Best-effort Ukrainian form of a Russian place name, word by word (for press spellings only).
-
-    Russian и is Ukrainian і in many roots and и in many endings: `i_for_i` picks one of the two readings.
-    """
-    name = re.sub(r"^Никола", "Микола", name)  # Nikolay- names are Mykola- in Ukrainian
-    words = []
-    for word in re.split(r"([\s\-]+)", name):
-        if not word or not word.strip(" -"):
-            words.append(word)
-            continue
-        low = word.lower()
-        for pat, rep in _RU_TO_UK_ENDINGS:
-            new = re.sub(pat, rep, low)
-            if new != low:
-                low = new
-                break
-        # After the ending rules, map letters; protect the ending's own і/ий.
-        core = low.translate(_RU_TO_UK_LETTERS if i_for_i else _RU_TO_UK_LETTERS_KEEP_I)
-        core = core.replace("іі", "ії")
-        # Russian е after a vowel or at the start is Ukrainian є.
-        core = re.sub(r"(?<=[аоуіїєюя])е", "є", core)
-        words.append(core[:1].upper() + core[1:] if word[:1].isupper() else core)
-    return "".join(words)
-
-
 def _ascii(s: str) -> str:
     s = s.replace("ʹ", "'").replace("·", "").replace("ı", "i")
     decomposed = unicodedata.normalize("NFKD", s)
@@ -137,12 +114,31 @@ def _variants(spelling: str) -> set[str]:
     return out | {spelling}
 
 
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+LATIN = re.compile(r"[A-Za-z]")
+# Cyrillic letters that look like Latin ones: a Latin name typed with one of them ("Bіlovodi") is repaired.
+_CYR_LOOKS, _LAT_LOOKS = "аеіјорсухһАВЕІЈКМНОРСТХїё", "aeijopcyxhABEIJKMHOPCTXie"
+_TO_LATIN = str.maketrans(_CYR_LOOKS, _LAT_LOOKS)
+_TO_CYRILLIC = str.maketrans(_LAT_LOOKS[:-2], _CYR_LOOKS[:-2])
+
+
+def latin_repaired(name: str) -> str:
+    """A name typed in one script with look-alike letters of the other among them ("Bіlovodi" with a Cyrillic
+    і, "Гиpи" with a Latin p), in the script of most of its letters; a name in one script unchanged."""
+    if not (LATIN.search(name) and CYRILLIC.search(name)):
+        return name
+    if len(LATIN.findall(name)) >= len(CYRILLIC.findall(name)):
+        return name.translate(_TO_LATIN)
+    return name.translate(_TO_CYRILLIC)
+
+
 def english_spellings(name_ru: str = "", name_uk: str = "", name_en: str = "", alt: tuple[str, ...] = ()) -> set[str]:
-    """All spellings (original case) by which English news may write the place."""
+    """All Latin spellings (original case) by which English news may write the place, and its Cyrillic
+    nominatives (name_ru, name_uk and the derived forms)."""
     spellings: set[str] = set()
     for n in (name_en, *alt):
         if n:
-            spellings.add(n)
+            spellings.add(latin_repaired(n))
     if name_ru:
         spellings.add(name_ru)
         for ru in {name_ru, name_ru.replace("ё", "е"), name_ru.replace("Ё", "Е")}:
@@ -154,15 +150,98 @@ def english_spellings(name_ru: str = "", name_uk: str = "", name_en: str = "", a
     for uk in uk_forms:
         spellings.add(uk)
         spellings.add(kmu2010(uk))
+    if name_uk and not name_ru:
+        # The Russian forms of a Ukrainian name, as the press romanises them (Konstantinovka, Belovody, Vodolagi).
+        for ru in ru_forms_of_uk(name_uk, _adjective_words(name_uk)):
+            spellings |= {_ascii(iuliia.WIKIPEDIA.translate(ru)), _ascii(iuliia.BGN_PCGN.translate(ru))}
     latin: set[str] = set()
     for s in spellings:
-        if not re.search(r"[А-Яа-яІіЇїЄєҐґЁё]", s):
+        if not CYRILLIC.search(s):
             latin |= _variants(s)
     spellings |= latin
-    return {s for s in spellings if s and len(fold_name(s)) >= 3}
+    return {s for s in spellings if s and len(fold_name(s)) >= 3 and not (CYRILLIC.search(s) and LATIN.search(s))}
 
 
-_TRAILING_PLACE_WORDS = re.compile(r"\s*\((?:[^)]*)\)\s*$")
+def _adjective_words(name: str) -> frozenset[str]:
+    words = name.split()
+    return frozenset(w for w in words if len(words) > 1 and morph._is_adjective(w, "uk")
+                     or len(words) == 1 and re.search(r"(?:ськ|цьк|н|ов|ев)е$", w))
+
+
+class PlaceSpellings(NamedTuple):
+    names: dict[str, str]  # spelling → flag ("", "slot" or "word")
+    calques: dict[str, str]  # translated spellings → flag: dropped by the build where another place has them
+
+
+def _lang(name: str) -> str:
+    return "uk" if re.search(r"[іїєґІЇЄҐ'ʼ’]", name) else "ru"
+
+
+def place_spellings(name_ru: str = "", name_uk: str = "", name_en: str = "", alt: tuple[str, ...] = ()) -> PlaceSpellings:
+    """Every spelling of a place in English, Russian and Ukrainian news, with its flag."""
+    names: dict[str, str] = {}
+    calq: dict[str, str] = {}
+
+    def add(target: dict[str, str], spelling: str, flag: str = "") -> None:
+        if spelling and len(fold_name(spelling)) >= 3:
+            old = target.get(spelling)
+            target[spelling] = flag if old is None else min(old, flag, key=_FLAG_ORDER.index)
+
+    for s in english_spellings(name_ru, name_uk, name_en, alt):
+        if not CYRILLIC.search(s):  # the Cyrillic ones come below, inflected and flagged
+            add(names, s)
+    bases: dict[str, set[str]] = {"ru": set(), "uk": set()}
+    if name_ru:
+        bases["ru"].add(name_ru)
+        bases["uk"] |= uk_forms_of_ru(name_ru)
+        uk_words = _calques.translated_words(name_ru)
+        if uk_words:
+            bases["uk"].add(uk_words)
+    if name_uk:
+        bases["uk"].add(name_uk)
+        if not name_ru:
+            bases["ru"] |= ru_forms_of_uk(name_uk, _adjective_words(name_uk))
+    for a in alt:
+        if CYRILLIC.search(a) and not LATIN.search(a):
+            bases[_lang(a)].add(a)
+    for lang in ("ru", "uk"):
+        for base in sorted(bases[lang]):
+            num = _calques.numbered(base, lang, name_en)
+            if num is not None:
+                for s in num.cyrillic_inflected:
+                    add(names, s)
+                for s in num.latin:
+                    add(names, s)
+                for s in num.latin_slot:
+                    add(calq, s, _calques.SLOT)
+                for word_name in num.cyrillic[lang]:
+                    _inflected(add, names, word_name, lang)
+                    for s in english_spellings(word_name if lang == "ru" else "", word_name if lang == "uk" else ""):
+                        if not CYRILLIC.search(s):
+                            add(names, s)
+                continue
+            _inflected(add, names, base, lang)
+            keep, full = _calques.calques(base, lang)
+            for s in keep:
+                add(calq, s)
+            for s in full:
+                add(calq, s, _calques.SLOT)
+    for s in list(calq):
+        if s in names:
+            del calq[s]
+    return PlaceSpellings(names, calq)
+
+
+_FLAG_ORDER = ("", WORD := "word", _calques.SLOT)
+
+
+def _inflected(add, names: dict[str, str], base: str, lang: str) -> None:
+    single = len(base.split()) == 1
+    for form in morph.name_forms(base, lang):
+        add(names, form, WORD if single and morph.is_common_word(form, lang) else "")
+
+
+_TRAILING_PLACE_WORDS = re.compile(r"\s*\((?:[^)]*)(?:\)\s*$|$)")
 
 
 @lru_cache(maxsize=None)

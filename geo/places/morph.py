@@ -1,0 +1,135 @@
+"""Case forms of Cyrillic place names, from pymorphy3 and its Russian and Ukrainian dictionaries.
+
+Russian and Ukrainian news inflect names: Суджи, в Судже, под Суджей; Малой Локни; Козачої Локні. The
+gazetteer's names are inflected here into every case (both numbers for a plural-looking name), at
+gazetteer build time for the shipped rows, so the run-time matcher stays one Aho-Corasick pass. Names the
+dictionaries lack (most villages) get the paradigm pymorphy3 predicts from the word's ending, which is
+what a reader does too. Each word form is analysed once per process (cached).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+
+CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
+_POS_KEPT = {"NOUN", "ADJF"}
+_PROPER = {"Geox", "Name", "Surn", "Patr", "Orgn", "Trad"}
+_ADJ_ENDING = re.compile(r"(?:ый|ий|ой|ая|яя|ое|ее|ые|ие|ья|ье|ьи|а|е|і|ій)$")
+_NUMERIC = re.compile(r"^\d+(?:-\w+)?$")
+
+
+@lru_cache(maxsize=2)
+def analyzer(lang: str) -> Any:
+    """The pymorphy3 analyser for `lang` ("ru" or "uk"), loaded once (imported here: only the gazetteer
+    build and the user's local.csv rows need it)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+def _tags(p: Any) -> set[str]:
+    return set(str(p.tag).replace(" ", ",").split(","))
+
+
+def _nominative_parses(word: str, lang: str, adjective: bool | None) -> list[Any]:
+    """The parses to inflect a name word by, best first: a dictionary place name, then a noun or full adjective
+    in the nominative (an adjective when the word's ending and position say so), dictionary before
+    prediction. For a word the dictionary lacks, the best parse of each other gender follows (Горналь:
+    the press writes it both ways, в Горнале and в Горнали)."""
+    parses = [p for p in analyzer(lang).parse(word) if p.tag.POS in _POS_KEPT and "nomn" in _tags(p)]
+    if not parses:
+        return []
+    want_adj = adjective if adjective is not None else bool(_ADJ_ENDING.search(word))
+
+    def rank(p: Any) -> tuple:
+        t = _tags(p)
+        return ("Geox" not in t, (p.tag.POS == "ADJF") != want_adj, "anim" in t, -p.score)
+
+    parses.sort(key=rank)
+    best = parses[0]
+    if analyzer(lang).word_is_known(word) or best.tag.POS != "NOUN":
+        return [best]
+    others = [p for p in parses[1:] if p.tag.POS == "NOUN" and p.tag.gender != best.tag.gender
+              and p.tag.number == best.tag.number]
+    return [best] + others[:1]
+
+
+@lru_cache(maxsize=65536)
+def word_case_forms(word: str, lang: str, adjective: bool | None = None,
+                    gender: str | None = None) -> dict[str, tuple[str, ...]]:
+    """Lower-case forms of one name word by case (`{"nomn": ("суджа",), "gent": ("суджи",), …}`), in the
+    number of its nominative (a plural name keeps the plural: Біловоди → Біловодів). An adjective takes
+    `gender` when given (it agrees with the name's noun). A word the analyser cannot inflect is invariant."""
+    low = word.lower()
+    if _NUMERIC.match(low) or len(low) < 3:
+        return {c: (low,) for c in CASES}
+    out: dict[str, set[str]] = {c: {low} if c == "nomn" else set() for c in CASES}
+    for p in _nominative_parses(low, lang, adjective):
+        number = p.tag.number  # None in the Ukrainian dictionary's singular nouns
+        gend = (gender or p.tag.gender) if p.tag.POS == "ADJF" and number != "plur" else None
+        for case in CASES[1:]:
+            want = {case} | ({number} if number else set()) | ({gend} if gend else set())
+            if p.tag.POS == "ADJF" and case == "accs" and number != "plur" and gend != "femn" and lang == "ru":
+                want.add("inan")  # a place's accusative is the inanimate one (Первый, not Первого)
+            f = p.inflect(want)
+            if f is not None:
+                out[case].add(f.word.replace("ʼ", "'"))
+    return {c: tuple(sorted(v)) if v else (low,) for c, v in out.items()}
+
+
+def _is_adjective(word: str, lang: str) -> bool:
+    ps = _nominative_parses(word.lower(), lang, None)
+    return bool(ps) and ps[0].tag.POS == "ADJF"
+
+
+def gender_of(word: str, lang: str) -> str | None:
+    ps = _nominative_parses(word.lower(), lang, adjective=False)
+    return ps[0].tag.gender if ps else None
+
+
+_SPLIT = re.compile(r"([\s\-]+)")
+
+
+@lru_cache(maxsize=16384)
+def name_forms(name: str, lang: str) -> frozenset[str]:
+    """Every case form of a (multiword) Cyrillic name, its words agreeing: Малая Локня → Малой Локни, …
+    Capitals stay where the name has them."""
+    parts = _SPLIT.split(name.strip())
+    words = [p for i, p in enumerate(parts) if i % 2 == 0]
+    if not words or not all(words):
+        return frozenset({name})
+    # Adjectives agree with the name's head noun (the last word that is not an adjective) in gender.
+    is_adj = [_is_adjective(w, lang) if len(words) > 1 else None for w in words]
+    nouns = [w for w, adj in zip(words, is_adj) if not adj]
+    head_gender = gender_of(nouns[-1], lang) if nouns and len(words) > 1 else None
+    per_word = [word_case_forms(w, lang, adj, head_gender if adj else None) for w, adj in zip(words, is_adj)]
+    out: set[str] = {name}
+    for case in CASES:
+        combos = [""]
+        for i, forms in enumerate(per_word):
+            sep = parts[2 * i - 1] if i else ""
+            combos = [c + sep + _like(f, words[i]) for c in combos for f in forms[case]][:8]
+        out.update(combos)
+    return frozenset(out)
+
+
+def _like(form: str, model: str) -> str:
+    """`form` capitalised as `model` is (Малая → Малой, not малой)."""
+    return form[:1].upper() + form[1:] if model[:1].isupper() else form
+
+
+@lru_cache(maxsize=65536)
+def is_common_word(word: str, lang: str) -> bool:
+    """True for a form the dictionary knows as an ordinary word (Мирный, Внезапное, Победа), not only as a
+    place or a person's name: such a spelling is a place only where the text treats it as one."""
+    low = word.lower()
+    a = analyzer(lang)
+    if not a.word_is_known(low):
+        return False
+    # The Ukrainian dictionary lists place names as plain nouns (no Geox mark): only its adjectives and other
+    # non-noun readings tell an ordinary word there (Мирне, Веселе), not Біловоди or Костянтинівка.
+    kinds = ("NOUN", None) if lang == "uk" else (None,)
+    return any(not (_PROPER & _tags(p)) and p.tag.POS not in kinds
+               for p in a.parse(low) if type(p.methods_stack[0][0]).__name__ == "DictionaryAnalyzer"
+               and len(p.methods_stack) == 1)
