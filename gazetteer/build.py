@@ -30,7 +30,8 @@ from shapely.prepared import prep
 
 # The installed package (`pip install -e .`, as scripts/build-map does), not a path into the checkout.
 from geo.normalize import fold_name, place_slug
-from geo.places.spellings import cleaned, english_spellings
+from geo.normalize import fold_name as _fold
+from geo.places.spellings import cleaned, kmu2010, latin_repaired, place_spellings
 
 HERE = Path(__file__).resolve().parent
 
@@ -149,8 +150,16 @@ class Builder:
                 precision, psrc = "approximate", "coordinate of a landmark inside the village (" + r["coord_source"] + ")"
             # Russian rows take the Wikipedia-style romanisation as their English name (GeoNames writes
             # "L’gov", "Bol’shoye Soldatskoye"); the GeoNames form stays as an alternate spelling.
-            name_en = r["name_en"]
-            alt = r["alt_names"]
+            # No Cyrillic look-alike letters inside a Latin name ("Bіlovodi" typed with a Cyrillic і).
+            name_en = latin_repaired(r["name_en"])
+            alt = "|".join(latin_repaired(cleaned(a)) for a in r["alt_names"].split("|") if cleaned(a))
+            if r["country"] == "UA" and r["name_uk"]:
+                # Ukrainian places take the national romanisation (KMU 2010) as their English name, as the
+                # English press writes them (Bilovody, Kostiantynivka); the source's form stays a spelling.
+                official = kmu2010(r["name_uk"])
+                if name_en and name_en != official:
+                    alt = "|".join(filter(None, [name_en, alt]))
+                name_en = official
             if r["country"] == "RU" and r["name_ru"]:
                 if name_en and name_en != english_name(r["name_ru"]):
                     alt = "|".join(filter(None, [name_en, alt]))
@@ -205,7 +214,7 @@ class Builder:
         coord = parse_coord(r)
         if existing is None:
             existing = self.nearby_same_name(oblast, name_ru, coord)
-        alt = "|".join(a for a in re.split(r"[|;/]", r.get("alt_names", "")) if a.strip())
+        alt = "|".join(latin_repaired(cleaned(a)) for a in re.split(r"[|;/]", r.get("alt_names", "")) if cleaned(a))
         if coord is not None:
             ok, checked = self.poly.check(oblast, raion, *coord)
             if not ok:
@@ -213,7 +222,8 @@ class Builder:
                 coord = None
         if existing is None:
             row = {
-                "id": self.new_id("wp", raion, name_ru or r["name_en"]), "name_en": r.get("name_en") or english_name(name_ru),
+                "id": self.new_id("wp", raion, name_ru or r["name_en"]),
+                "name_en": latin_repaired(r.get("name_en", "")) or english_name(name_ru),
                 "name_ru": name_ru, "name_uk": r.get("name_uk", ""), "alt_names": alt, "lat": "", "lon": "",
                 "country": "UA" if oblast == "Sumy Oblast" else "RU", "oblast": oblast, "raion": raion,
                 "kind": r.get("kind", ""), "population": re.sub(r"\D.*", "", r.get("population", "")),
@@ -324,16 +334,14 @@ class Builder:
     # -- outputs --------------------------------------------------------------------------------
     def write(self) -> None:
         rows = sorted(self.rows.values(), key=lambda r: r["id"])
+        for r in rows:  # each alternate spelling once, and not the name itself
+            r["alt_names"] = "|".join(dict.fromkeys(a for a in r["alt_names"].split("|") if a and a != r["name_en"]))
         with (HERE / "settlements.csv").open("w", newline="", encoding="utf-8") as fh:
             w = csv.DictWriter(fh, OUT_COLUMNS, lineterminator="\n")
             w.writeheader()
             for r in rows:
                 w.writerow({c: r.get(c, "") for c in OUT_COLUMNS})
-        lines = []
-        for r in rows:
-            alt = tuple(a for a in r["alt_names"].split("|") if a)
-            for s in sorted(english_spellings(cleaned(r["name_ru"]), cleaned(r["name_uk"]), cleaned(r["name_en"]), alt)):
-                lines.append(f"{r['id']}\t{s}\n")
+        lines = spelling_lines(rows)
         (HERE / "spellings.tsv").write_text("".join(lines), encoding="utf-8")
         counts: dict[tuple[str, str, str], int] = defaultdict(int)
         for r in rows:
@@ -342,6 +350,34 @@ class Builder:
         (HERE / "STATS.tsv").write_text("\n".join(stats) + "\n", encoding="utf-8")
         (HERE / "build_log.txt").write_text("\n".join(self.log) + "\n", encoding="utf-8")
         print(f"{len(rows)} settlements, {len(lines)} spellings; {len(self.log)} log lines in build_log.txt")
+
+
+def spelling_lines(rows: list[dict[str, str]]) -> list[str]:
+    """The lines of spellings.tsv: `id<TAB>spelling`, with a third column `slot` or `word` for a spelling
+    that counts only where the text treats it as a name (see geo.places.spellings). A translated spelling
+    (calque) that is another place's name, or the calque of two differently named places, is left out."""
+    per_row = []
+    names_of: dict[str, set[str]] = defaultdict(set)  # folded spelling → ids that have it as a name
+    calques_of: dict[str, set[str]] = defaultdict(set)  # folded calque → folded original names
+    for r in rows:
+        alt = tuple(a for a in r["alt_names"].split("|") if a)
+        ps = place_spellings(cleaned(r["name_ru"]), cleaned(r["name_uk"]), cleaned(r["name_en"]), alt)
+        per_row.append((r, ps))
+        for sp in ps.names:
+            names_of[_fold(sp)].add(r["id"])
+        for sp in ps.calques:
+            calques_of[_fold(sp)].add(_fold(cleaned(r["name_ru"]) or cleaned(r["name_uk"])))
+    lines = []
+    for r, ps in per_row:
+        out = dict(ps.names)
+        for sp, flag in ps.calques.items():
+            key = _fold(sp)
+            if names_of.get(key, set()) - {r["id"]} or len(calques_of[key]) > 1:
+                continue
+            out[sp] = flag
+        for sp in sorted(out):
+            lines.append(f"{r['id']}\t{sp}\t{out[sp]}\n" if out[sp] else f"{r['id']}\t{sp}\n")
+    return lines
 
 
 def write_area_files(poly: Polygons) -> None:
