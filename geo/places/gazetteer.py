@@ -18,7 +18,10 @@ from collections import defaultdict
 from dataclasses import replace
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .fuzzy import FuzzyIndex
 
 from ..normalize import fold_name, skeleton, strip_invisible
 from ..records import Place
@@ -192,8 +195,12 @@ class Gazetteer:
     # -- look-up ------------------------------------------------------------------------------------
     @cached_property
     def skeletons(self) -> dict[str, set[str]]:
+        """Romanisation skeleton → ids, of the spellings that count anywhere (a translated "Sudden" or an
+        ordinary word is no ground for a near spelling)."""
         out: dict[str, set[str]] = defaultdict(set)
         for name, ids in self.names.items():
+            if name in self.flags:
+                continue
             key = skeleton(name)
             if len(key) >= 3:
                 out[key] |= ids
@@ -205,6 +212,21 @@ class Gazetteer:
         if not ids:
             ids = self.skeletons.get(skeleton(name), set())
         return sorted((self.places[i] for i in ids), key=lambda p: (not p.in_theatre, p.id))
+
+    @cached_property
+    def fuzzy(self) -> "FuzzyIndex":
+        from .fuzzy import FuzzyIndex
+
+        return FuzzyIndex(self.skeletons, {p.id for p in self.places.values() if p.in_theatre})
+
+    @cached_property
+    def region_centres(self) -> frozenset[str]:
+        """Folded spellings of the towns that give their oblast its name (Kursk, Sumy, Belgorod, Bryansk): in
+        English news "Kursk" alone is as often the region as the town."""
+        short = {fold_name(o.split()[0]) for o in THEATRE_OBLASTS}
+        ids = {p.id for p in self.places.values()
+               if p.in_theatre and fold_name(p.name_en) in short and (p.population or 0) >= 100_000}
+        return frozenset(name for name, pids in self.names.items() if pids & ids)
 
     def suggest(self, name: str, n: int = 5) -> list[str]:
         folded = fold_name(name)

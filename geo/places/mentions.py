@@ -1,8 +1,17 @@
-"""Find settlement names in article text: one Aho-Corasick pass over the folded text, word-bounded.
+"""Find settlement names in article text (English, Russian, Ukrainian): one Aho-Corasick pass over the folded
+text, word-bounded, leftmost-longest, then the capitalised runs no spelling covered.
 
-A spelling that is also an ordinary word ("Pravda", "Giri") counts only in a settlement slot. A name
-followed by "region", "district", "gas hub"… names something else. Capitalised names in a settlement
-slot that the gazetteer lacks come back as unlocated mentions (no candidates), so their claims survive.
+Every case form of a gazetteer name is a shipped spelling (`spellings`), so Russian and Ukrainian text needs
+no morphology here. Where a name stands decides whether it counts (`slots`): a spelling that is also an
+ordinary word ("Pravda", "Sudden", Мирный) counts only where the text treats it as a name; a name followed
+by "region", "district", "gas hub"… or before one (ГИС «Суджа», на реке Снагость) names something else; a
+town that names its oblast (Kursk, Sumy) is the town only when the text says so.
+
+Capitalised runs no spelling covered: a romanisation variant (same skeleton), a garble within reach
+(`fuzzy`), and in a settlement slot a name the gazetteer lacks (an unlocated mention, so its claims
+survive). A longer run that is a place wins over a shorter name inside it ("Mykolayevo-Daryino" over
+"Daryino"), and a multiword name in a settlement slot that the gazetteer lacks is not cut into known pieces
+("Zeleny Shlyakh" is not Zelene and Shlyakh).
 """
 from __future__ import annotations
 
@@ -13,6 +22,7 @@ from importlib import resources
 
 import ahocorasick
 
+from . import slots
 from .gazetteer import Gazetteer
 from ..normalize import fold, fold_name, skeleton
 from ..records import Mention
@@ -25,21 +35,31 @@ def _word_list(name: str) -> frozenset[str]:
 
 AMBIGUOUS = _word_list("ambiguous_names.txt")
 REGION_WORDS = _word_list("region_words.txt")
-# Words that introduce settlement names (before a name or a list of names).
-SLOT_BEFORE = re.compile(
-    r"(?:\b(?:villages?|settlements?|hamlets?|towns?|khutors?|localit(?:y|ies)|communit(?:y|ies)|city)\s+(?:of\s+|as:?\s+|called\s+)?|"
-    r"\b(?:liberat\w*|captur\w*|recaptur\w*|retook|retaken|seized|freed|freeing|entered|cleared|near|around|outskirts\s+of)\s+(?:the\s+)?)$",
-    re.IGNORECASE,
-)
-_CAP_NAME = r"[A-ZА-ЯІЇЄ][\w'’]+(?:[ \-][A-ZА-ЯІЇЄ0-9][\w'’]+){0,2}"
-_SLOT_LIST = re.compile(
-    r"\b(?:villages?|settlements?|hamlets?|localit(?:y|ies)|communit(?:y|ies)|khutors?|towns?|city)(?:\s+of\s+|\s+as:?\s+|\s+called\s+|:\s*|\s+)"
-    rf"((?:{_CAP_NAME})(?:\s*(?:,|and|,\s*and)\s*(?:the\s+)?(?:{_CAP_NAME}))*)"
-)
 _NOT_NAMES = _word_list("not_place_words.txt")
-# A row of a control table: "Giri 1,465 Belovsky Contested".
-_TABLE_ROW = re.compile(rf"^(?P<name>{_CAP_NAME})\s+[\d,.]+\s+[A-Z][\w-]+\s+(?:Russia|Ukraine|Contested)\b", re.M)
+_UPPER = "A-ZА-ЯЁІЇЄҐ"
+_CAP_NAME = rf"[{_UPPER}][\w'’]+(?:[ \-][{_UPPER}0-9][\w'’]+){{0,2}}"
+_SLOT_LIST = re.compile(
+    r"(?<![\w-])(?:villages?|settlements?|hamlets?|localit(?:y|ies)|communit(?:y|ies)|khutors?|towns?|city|"
+    r"сел(?:а|о)|сёл|населённых\s+пунктов|населенных\s+пунктов|населённые\s+пункты|населенные\s+пункты|"
+    r"населені\s+пункти|населених\s+пунктів|сіл)(?:\s+of\s+|\s+as:?\s+|\s+called\s+|:\s*|\s+)"
+    rf"((?:{_CAP_NAME})(?:\s*(?:,|and|и|та|і|,\s*and)\s*(?:the\s+)?(?:{_CAP_NAME}))*)"
+)
+_TABLE_ROW = slots.TABLE_ROW
+_LATIN_RUN = re.compile(r"(?<![\w'’])[A-Z][a-z'’]+(?:[- ][A-Z][a-z'’]+){0,2}")
 _WORD = re.compile(r"\w", re.UNICODE)
+_LETTER = re.compile(r"[^\W\d_]")  # a letter of any script
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+# Surname endings (Kovalenko, Volobuev, Syrskyi, Hnatyuk): English renderings of villages rarely end so.
+_SURNAME = re.compile(r"(?:enko|chuk|[^aeiou]uk|[eo]v|yev|[iy]n|sk[iy]i?|ski|ich|vych|vich)$")
+FUZZY = "fuzzy"  # the reason of a garble matched by fuzzy reach (checked against the article's geography)
+SLOT_REASON = "capitalised name in a settlement slot"
+# A list after a slot word ("near A, B and C", "liberated A, B"): its items are one kind of thing.
+_CUE_LIST = re.compile(
+    r"\b(?:near|around|liberat\w*|captur\w*|recaptur\w*|retook|seized|freed|entered|cleared|outskirts\s+of|"
+    r"area\s+of|vicinity\s+of|у|под|возле|около|вблизи|в\s+районе|біля|поблизу|в\s+районі|освободил\w*|"
+    r"заня\w+|звільнил\w*|захопил\w*)\s+"
+    rf"((?:{_CAP_NAME})(?:\s*(?:,|and|и|та|і|,\s*and)\s*(?:the\s+)?(?:{_CAP_NAME}))+)"
+)
 
 
 class MentionFinder:
@@ -50,6 +70,7 @@ class MentionFinder:
             if len(spelling) >= 3:
                 self.automaton.add_word(spelling, (spelling, tuple(sorted(ids))))
         self.automaton.make_automaton()
+        self.centres = gazetteer.region_centres
 
     def find(self, article: str, text: str) -> list[Mention]:
         folded = fold(text)
@@ -63,7 +84,6 @@ class MentionFinder:
         hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
         mentions: list[Mention] = []
         last_end = -1
-        covered: list[tuple[int, int]] = []
         for start, end, ids in hits:
             if start < last_end:
                 continue
@@ -71,30 +91,50 @@ class MentionFinder:
             if not self._accept(text, folded, start, end, surface):
                 continue
             mentions.append(Mention(article, start, end, surface, ids))
-            covered.append((start, end))
             last_end = end
-        extra, replaced = self._fuzzy_and_unlocated(article, text, folded, covered)
+        extra, replaced = self._runs_and_slots(article, text, folded, [(m.start, m.end) for m in mentions])
         mentions = [m for m in mentions if (m.start, m.end) not in replaced] + extra
         mentions.sort(key=lambda m: m.start)
         return mentions
 
     def _accept(self, text: str, folded: str, start: int, end: int, surface: str) -> bool:
-        if not surface[:1].isupper():
+        word = next((w for w in surface.split() if _LETTER.match(w)), "")  # "10-го Октября": the word, not "го"
+        if not word[:1].isupper():
             return False  # place names are capitalised; "pravda" in running text is a word
         nxt = folded[end:end + 1]
         if nxt == "." and _WORD.match(folded[end + 1:end + 2] or " "):
             return False  # a domain name: Pravda.ru
         if _next_word(folded, end) in REGION_WORDS:
             return False
+        if slots.is_river(text, start):
+            return False  # на реке Снагость, the river Seym
+        if slots.quoted(text, start, end) and (slots.is_facility(text, start) or not slots.in_slot(text, start, end)):
+            return False  # ГИС «Суджа», МАПП «Суджа», группировка «Север»: a facility or a unit named after it
         key = fold_name(surface)
-        if key in AMBIGUOUS and not _in_slot(text, start, end):
+        if key in self.centres:
+            return self._town_meant(text, start, end, surface)
+        flag = self.gaz.flags.get(key)
+        if (key in AMBIGUOUS or flag == "slot") and not slots.in_slot(text, start, end):
             return False
+        if flag == "word" and slots.sentence_initial(text, start) and not slots.in_slot(text, start, end):
+            return False  # "Мирный" opening a sentence may be the word, not the village
         return True
 
-    def _fuzzy_and_unlocated(self, article: str, text: str, folded: str,
-                             covered: list[tuple[int, int]]) -> tuple[list[Mention], set[tuple[int, int]]]:
-        """Capitalised tokens no exact spelling covered: try the romanisation skeleton, then the slot rule.
-        A longer name found this way replaces an exact match inside it ("Mykolayevo-Daryino" > "Daryino")."""
+    @staticmethod
+    def _town_meant(text: str, start: int, end: int, surface: str) -> bool:
+        """Kursk, Sumy, Belgorod, Bryansk: in English "Kursk" alone, "the Kursk direction", "in Kursk" are as
+        often the region; only "the city of Kursk", "Kursk city", "Kursk's mayor" are the town. In Russian and
+        Ukrainian the region has its own words (Курская область, Курщина), so Курск is the town, except "под
+        Курском", which is the region's battles."""
+        if _CYRILLIC.search(surface):
+            return not re.search(r"(?<!\w)(?:под|під)\s+$", text[max(0, start - 8):start], re.IGNORECASE)
+        return slots.named_as_city(text, start, end)
+
+    def _runs_and_slots(self, article: str, text: str, folded: str,
+                        covered: list[tuple[int, int]]) -> tuple[list[Mention], set[tuple[int, int]]]:
+        """Capitalised runs no exact spelling covered: a romanisation variant (same skeleton), a garble within
+        fuzzy reach, a multiword name in a slot that the gazetteer lacks; then names in settlement slots.
+        A longer name found this way replaces the exact matches inside it."""
         out: list[Mention] = []
         replaced: set[tuple[int, int]] = set()
         spans = _Spans(covered)
@@ -102,46 +142,121 @@ class MentionFinder:
         def free(s: int, e: int, may_contain: bool = False) -> bool:
             return all(may_contain and s <= cs and ce <= e and (cs, ce) != (s, e) for cs, ce in spans.overlapping(s, e))
 
-        for m in re.finditer(r"(?<![\w'’])[A-Z][a-z'’]+(?:[- ][A-Z][a-z'’]+){0,2}", text):
-            # Try the longest run of capitalised words first ("Stara Sorochyna"), then shorter ones.
-            words = m.group(0).split(" ")
-            for n in range(len(words), 0, -1):
-                token = " ".join(words[:n]).rstrip("'’")
-                s = m.start()
-                e = s + len(token)
-                if len(token) < 5 or not free(s, e, may_contain=True) or fold_name(token) in _NOT_NAMES:
-                    continue
-                ids = self.gaz.skeletons.get(skeleton(token))
-                if ids and _next_word(folded, e) not in REGION_WORDS:
-                    break
-            else:
-                continue
-            if fold_name(token) in AMBIGUOUS and not _in_slot(text, s, e):
-                continue
+        def take(s: int, e: int, ids: tuple[str, ...], reason: str) -> None:
+            nonlocal out
             inside = set(spans.overlapping(s, e))
-            replaced |= inside
+            replaced.update(inside)
             for span in inside:
                 spans.remove(span)
             spans.add((s, e))
             out = [o for o in out if (o.start, o.end) not in inside]
-            out.append(Mention(article, s, e, text[s:e], tuple(sorted(ids)), reason="romanisation variant"))
-        slots = [(m.start(1), nm) for m in _SLOT_LIST.finditer(text) for nm in re.finditer(_CAP_NAME, m.group(1))]
-        for m in _TABLE_ROW.finditer(text):
-            nm = re.match(_CAP_NAME, m.group("name"))
-            assert nm is not None  # the row's pattern starts with the same name pattern
-            slots.append((m.start("name"), nm))
-        for base, nm in slots:
+            out.append(Mention(article, s, e, text[s:e], ids, reason=reason))
+
+        for m in _LATIN_RUN.finditer(text):
+            words = [(w.start() + m.start(), w.end() + m.start()) for w in re.finditer(r"[^\s]+", m.group(0))]
+            i = 0
+            while i < len(words):
+                found = self._sub_run(text, folded, words, i, free)
+                if found is None:
+                    i += 1
+                    continue
+                j, ids, reason = found
+                take(words[i][0], _end(text, words[j - 1][1]), ids, reason)
+                i = j
+            self._unknown_run(text, folded, words, spans, take)
+        slot_names = [(m.start(1), nm) for m in _SLOT_LIST.finditer(text) for nm in re.finditer(_CAP_NAME, m.group(1))]
+        slot_names += [(m.start("name"), re.match(_CAP_NAME, m.group("name"))) for m in _TABLE_ROW.finditer(text)]
+        # Items of a cue list ("repelled attacks near A, B and C") that are not known: settlements too, when
+        # the list names at least one known settlement.
+        for m in _CUE_LIST.finditer(text):
+            items = list(re.finditer(_CAP_NAME, m.group(1)))
+            known = [nm for nm in items if spans.overlapping(m.start(1) + nm.start(), m.start(1) + nm.end())]
+            joined = len(items) >= 3 or re.search(r"\s(?:and|и|та|і)\s", m.group(1))  # "A, B and C", not "A, X said"
+            if known and len(items) > len(known) and joined:
+                slot_names += [(m.start(1), nm) for nm in items]
+        for base, nm in slot_names:
+            if nm is None:
+                continue
             s, e = base + nm.start(), base + nm.end()
             name = nm.group(0)
-            if not free(s, e) or fold_name(name) in _NOT_NAMES or fold_name(name.split()[0]) in _NOT_NAMES:
+            if not free(s, e) or fold_name(name) in _NOT_NAMES or _has_not_name(name):
                 continue
             if _next_word(folded, e) in REGION_WORDS:
                 continue
             # A known spelling that was held back as an ordinary word ("Belaya") is a place in this slot.
-            known = tuple(sorted(self.gaz.names.get(fold_name(name), ())))
-            out.append(Mention(article, s, e, name, known, reason="capitalised name in a settlement slot"))
+            ids = tuple(sorted(self.gaz.names.get(fold_name(name), ())))
+            out.append(Mention(article, s, e, name, ids, reason=SLOT_REASON))
             spans.add((s, e))
         return out, replaced
+
+    def _sub_run(self, text: str, folded: str, words: list[tuple[int, int]], i: int,
+                 free) -> tuple[int, tuple[str, ...], str] | None:
+        """The longest run of words from `i` that is a place by its skeleton or, failing that, by fuzzy reach:
+        (end word index, ids, reason)."""
+        for j in range(len(words), i, -1):
+            s, e = words[i][0], _end(text, words[j - 1][1])
+            token = text[s:e]
+            key = fold_name(token)
+            if len(token) < 5 or not free(s, e, may_contain=True) or key in _NOT_NAMES or fold_name(token.split()[0]) in _NOT_NAMES:
+                continue
+            if _next_word(folded, e) in REGION_WORDS or key in self.centres:
+                continue
+            ids = self.gaz.skeletons.get(skeleton(token))
+            if ids:
+                if key in AMBIGUOUS and not slots.in_slot(text, s, e):
+                    continue
+                return j, tuple(sorted(ids)), "romanisation variant"
+            hit = self._fuzzy(text, s, e, token, alone=len(words) == 1)
+            if hit is not None:
+                where = "; in a settlement slot" if slots.in_slot(text, s, e) else ""
+                return j, tuple(sorted(hit.ids)), f"{FUZZY}: {token} ~ {hit.key} (cost {hit.cost:g}){where}"
+        return None
+
+    def _fuzzy(self, text: str, s: int, e: int, token: str, alone: bool):
+        """A garble of a theatre name: one capitalised word standing alone (in "Oleksandr Syrskyi" or "Andriy
+        Kovalenko" the words are a person's), not shaped like a surname, never after a title, never an
+        English word; a near miss (one vowel) counts anywhere but at a sentence's start, a farther one only in
+        a settlement slot."""
+        if not alone or slots.after_title(text, s) or _SURNAME.search(token) or len(skeleton(token)) < 6:
+            return None
+        hit = self.gaz.fuzzy.lookup(token)
+        if hit is None:
+            return None
+        slot = slots.in_slot(text, s, e)
+        if slot:
+            return hit
+        near = hit.cost <= 0.5 and len(skeleton(token)) >= 6
+        return hit if near and not slots.sentence_initial(text, s) else None
+
+    def _unknown_run(self, text: str, folded: str, words: list[tuple[int, int]], spans: "_Spans", take) -> None:
+        """A run of two or three capitalised words in a settlement slot that the gazetteer does not know as a
+        whole, and of which it knows only pieces ("near Zeleny Shlyakh, …": Zelene and Shlyakh are other
+        villages): one unlocated mention, not two wrong ones."""
+        if len(words) < 2:
+            return
+        s, e = words[0][0], _end(text, words[-1][1])
+        inside = spans.overlapping(s, e)
+        if not inside or any((cs, ce) == (s, e) or cs < s or ce > e for cs, ce in inside):
+            return
+        if any(fold_name(text[a:b]) in _NOT_NAMES | REGION_WORDS for a, b in words) or _next_word(folded, e) in REGION_WORDS:
+            return
+        if slots.sentence_initial(text, s) or not slots.in_slot(text, s, e):
+            return
+        take(s, e, (), SLOT_REASON)
+
+
+def _has_not_name(name: str) -> bool:
+    """A word of the name is never part of a settlement's name ("Ukraine's General Staff", "Kursk Governor")."""
+    return any(re.sub(r"['’]s$", "", w) in _NOT_NAMES for w in fold_name(name).split())
+
+
+def _end(text: str, e: int) -> int:
+    """A word's end without trailing punctuation or a possessive ("Mirny," → "Mirny", "Sudzha's" → "Sudzha")."""
+    while e > 0 and not (text[e - 1].isalnum()):
+        e -= 1
+    if e > 2 and text[e - 1] == "s" and text[e - 2] in "'’":
+        e -= 2
+    return e
 
 
 class _Spans:
@@ -166,18 +281,6 @@ class _Spans:
 
     def remove(self, span: tuple[int, int]) -> None:
         self.items.remove(span)
-
-
-def _in_slot(text: str, start: int, end: int) -> bool:
-    """Is the name at start..end in a settlement slot (a table row, after "village of", inside a list)?"""
-    line_start = text.rfind("\n", 0, start) + 1
-    if _TABLE_ROW.match(text, line_start) and line_start == start:
-        return True
-    before = text[max(0, start - 40):start]
-    if SLOT_BEFORE.search(before):
-        return True
-    # Inside a list of names: ", Pravda and" / "Pravda, Yuzhny".
-    return bool(re.match(r"\s*(?:,|and\b)\s*[A-Z]", text[end:end + 8])) and bool(re.search(r"[A-Z]\w+,\s*$", before))
 
 
 def _bounded(folded: str, start: int, end: int) -> bool:

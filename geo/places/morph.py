@@ -65,7 +65,10 @@ def word_case_forms(word: str, lang: str, adjective: bool | None = None,
     if _NUMERIC.match(low) or len(low) < 3:
         return {c: (low,) for c in CASES}
     out: dict[str, set[str]] = {c: {low} if c == "nomn" else set() for c in CASES}
-    for p in _nominative_parses(low, lang, adjective):
+    parses = _nominative_parses(low, lang, adjective)
+    if not parses:
+        return _by_model(low, lang)
+    for p in parses:
         number = p.tag.number  # None in the Ukrainian dictionary's singular nouns
         gend = (gender or p.tag.gender) if p.tag.POS == "ADJF" and number != "plur" else None
         for case in CASES[1:]:
@@ -76,6 +79,36 @@ def word_case_forms(word: str, lang: str, adjective: bool | None = None,
             if f is not None:
                 out[case].add(f.word.replace("ʼ", "'"))
     return {c: tuple(sorted(v)) if v else (low,) for c, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _models() -> dict[str, list[tuple[str, str]]]:
+    from importlib import resources
+
+    text = resources.files("geo.places").joinpath("data", "morph_models.tsv").read_text(encoding="utf-8")
+    out: dict[str, list[tuple[str, str]]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            lang, ending, model = line.split("\t")
+            out.setdefault(lang, []).append((ending, model))
+    for rows in out.values():
+        rows.sort(key=lambda r: -len(r[0]))
+    return out
+
+
+def _by_model(low: str, lang: str) -> dict[str, tuple[str, ...]]:
+    """Case forms of a word the analyser cannot read as a nominative, after a model word with its ending."""
+    same = {c: (low,) for c in CASES}
+    for ending, model in _models().get(lang, []):
+        if not low.endswith(ending) or model == low:
+            continue
+        forms = word_case_forms(model, lang, False)
+        stem = model[:-len(ending)]
+        if any(not f.startswith(stem) for fs in forms.values() for f in fs):
+            return same
+        base = low[:-len(ending)]
+        return {c: tuple(sorted(base + f[len(stem):] for f in fs)) for c, fs in forms.items()}
+    return same
 
 
 def _is_adjective(word: str, lang: str) -> bool:

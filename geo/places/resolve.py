@@ -75,11 +75,15 @@ def _prior(p: Place) -> tuple:
             {"point": 0, "approximate": 1, "area": 2}.get(p.precision, 3), p.id)
 
 
+FUZZY_REACH_KM = 40  # a garble's place lies this close to another place its article names
+
+
 def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list[Mention]:
     """The mentions of `text`, each with its place."""
     raions, oblasts = named_raions(text), named_oblasts(text)
     out = []
-    for m in _chosen(gaz, mentions, oblasts, text, raions):
+    chosen = _chosen(gaz, mentions, oblasts, text, raions)
+    for m in _fitting(gaz, chosen):
         if m.place_id is not None:
             out.append(replace(m, place=gaz.places[m.place_id]))
         else:
@@ -137,12 +141,55 @@ def _chosen(gaz: Gazetteer, mentions: list[Mention], oblasts: list[tuple[int, st
             # "captured Novodmytrivka in eastern Ukraine's Donetsk region": a homonym outside the theatre.
             out.append(replace(m, candidates=(), place_id=None, reason=f"outside the theatre: {named[0]} named nearby"))
             continue
+        where = _oblast_after(oblasts, m, text)
+        if where in THEATRE_OBLASTS and not any(c.oblast == where for c in cands):
+            # "Vorozhba … in Russia's Kursk Oblast" when the gazetteer's only Vorozhba is in Sumy: another one.
+            out.append(replace(m, candidates=(), place_id=None,
+                               reason=f"a namesake in {where}, which the gazetteer lacks"))
+            continue
         if len(cands) == 1:
             out.append(replace(m, place_id=cands[0].id, reason=m.reason or "only candidate"))
             continue
         chosen, reason = _choose(cands, m, raions, named, anchors)
         out.append(replace(m, place_id=chosen.id, reason=(m.reason + "; " if m.reason else "") + reason))
     return out
+
+
+def _fitting(gaz: Gazetteer, mentions: list[Mention]) -> list[Mention]:
+    """A fuzzy guess must fit its article's geography: its place within FUZZY_REACH_KM of a place the article
+    names by an exact spelling. One that does not is a name the gazetteer lacks (in a settlement slot: an
+    unlocated mention; elsewhere no mention)."""
+    sure = [gaz.places[m.place_id] for m in mentions if m.place_id and not m.reason.startswith("fuzzy")]
+    sure = [p for p in sure if p.in_theatre and p.lat is not None and p.precision != "area"]
+    out = []
+    for m in mentions:
+        if m.reason.startswith("fuzzy") and m.place_id and (sure or _fuzzy_cost(m.reason) > 0.5):
+            # With nothing else named, only a one-vowel slip is taken on its own word ("Koronevo").
+            p = gaz.places[m.place_id]
+            if p.lat is None or not sure or min(_km(p.lat, p.lon, a.lat, a.lon) for a in sure) > FUZZY_REACH_KM:
+                if "settlement slot" in m.reason:
+                    out.append(replace(m, candidates=(), place_id=None,
+                                       reason="capitalised name in a settlement slot (no gazetteer name near it)"))
+                continue
+        out.append(m)
+    return out
+
+
+def _fuzzy_cost(reason: str) -> float:
+    m = re.search(r"\(cost ([\d.]+)\)", reason)
+    return float(m.group(1)) if m else 0.0
+
+
+_IN_OBLAST_AFTER = re.compile(r"^[^.!?\n]{0,80}?(?:\bin|\bof|,)\s+(?:the\s+|Russia['’]s\s+|Ukraine['’]s\s+)?$", re.I)
+
+
+def _oblast_after(oblasts: list[tuple[int, str]], m: Mention, text: str) -> str | None:
+    """An oblast named as where the place is, right after it in its sentence ("Vorozhba … in Russia's Kursk
+    Oblast", "Поповка Белгородской области")."""
+    for pos, oblast in oblasts:
+        if m.end <= pos <= m.end + 100 and _IN_OBLAST_AFTER.match(text[m.end:pos]) or m.end <= pos <= m.end + 2:
+            return oblast
+    return None
 
 
 @lru_cache(maxsize=65536)

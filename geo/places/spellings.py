@@ -163,9 +163,10 @@ def english_spellings(name_ru: str = "", name_uk: str = "", name_en: str = "", a
 
 
 def _adjective_words(name: str) -> frozenset[str]:
-    words = name.split()
-    return frozenset(w for w in words if len(words) > 1 and morph._is_adjective(w, "uk")
-                     or len(words) == 1 and re.search(r"(?:ськ|цьк|н|ов|ев)е$", w))
+    return frozenset(w for w in name.split() if morph._is_adjective(w, "uk"))
+
+
+_NUMBERED_START = re.compile(r"^\d")
 
 
 class PlaceSpellings(NamedTuple):
@@ -183,7 +184,7 @@ def place_spellings(name_ru: str = "", name_uk: str = "", name_en: str = "", alt
     calq: dict[str, str] = {}
 
     def add(target: dict[str, str], spelling: str, flag: str = "") -> None:
-        if spelling and len(fold_name(spelling)) >= 3:
+        if spelling and len(fold_name(spelling)) >= 3 and not (CYRILLIC.search(spelling) and LATIN.search(spelling)):
             old = target.get(spelling)
             target[spelling] = flag if old is None else min(old, flag, key=_FLAG_ORDER.index)
 
@@ -204,6 +205,9 @@ def place_spellings(name_ru: str = "", name_uk: str = "", name_en: str = "", alt
     for a in alt:
         if CYRILLIC.search(a) and not LATIN.search(a):
             bases[_lang(a)].add(a)
+    for uk in bases["uk"]:  # the Ukrainian press forms, romanised as Ukrainian papers in English do (Bila)
+        if not _NUMBERED_START.match(uk):
+            add(names, kmu2010(uk))
     for lang in ("ru", "uk"):
         for base in sorted(bases[lang]):
             num = _calques.numbered(base, lang, name_en)
