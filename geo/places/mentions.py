@@ -164,7 +164,8 @@ class MentionFinder:
                 take(words[i][0], _end(text, words[j - 1][1]), ids, reason)
                 i = j
             self._unknown_run(text, folded, words, spans, take)
-        slot_names = [(m.start(1), nm) for m in _SLOT_LIST.finditer(text) for nm in re.finditer(_CAP_NAME, m.group(1))]
+        slot_names: list[tuple[int, re.Match[str] | None]] = [
+            (m.start(1), nm) for m in _SLOT_LIST.finditer(text) for nm in re.finditer(_CAP_NAME, m.group(1))]
         slot_names += [(m.start("name"), re.match(_CAP_NAME, m.group("name"))) for m in _TABLE_ROW.finditer(text)]
         # Items of a cue list ("repelled attacks near A, B and C") that are not known: settlements too, when
         # the list names at least one known settlement.

@@ -98,7 +98,7 @@ def _models() -> dict[str, list[tuple[str, str]]]:
 
 def _by_model(low: str, lang: str) -> dict[str, tuple[str, ...]]:
     """Case forms of a word the analyser cannot read as a nominative, after a model word with its ending."""
-    same = {c: (low,) for c in CASES}
+    same: dict[str, tuple[str, ...]] = {c: (low,) for c in CASES}
     for ending, model in _models().get(lang, []):
         if not low.endswith(ending) or model == low:
             continue

@@ -58,14 +58,16 @@ def test_not_claims(text):
 
 
 def test_region_is_not_the_city():
-    """ "the Kursk region" names no settlement: no claim, and no mention of the city of Kursk (which the same
-    sentence naming the city does find)."""
+    """ "the Kursk region" names no settlement: no claim, and no mention of the city of Kursk; nor does "near
+    Kursk" (in English news as often the region); the same sentence naming the city does find it."""
     def kursk_mentions(ex) -> list:
         return [m for m in ex.mentions if m.place is not None and m.place.name_en == "Kursk"]
 
     claims, ex = extract_text("Russian forces retook territory in the Kursk region, the Russian Defence Ministry said.")
     assert claims == [] and kursk_mentions(ex) == []
     claims, ex = extract_text("Russian forces retook territory near Kursk, the Russian Defence Ministry said.")
+    assert kursk_mentions(ex) == []
+    claims, ex = extract_text("Russian forces retook territory near the city of Kursk, the Russian Defence Ministry said.")
     assert len(kursk_mentions(ex)) == 1
 
 
