@@ -57,6 +57,50 @@ def synthetic_articles(n: int, seed: int = 7) -> list[Article]:
     return out
 
 
+SHAPES_RU = [
+    "{claimant} сообщило, что подразделения освободили населённый пункт {p1}.",
+    "Бои продолжаются в районе {p1} и у {p2}, сообщает {claimant}.",
+    "По данным {claimant}, ВСУ отступили из {p1} {date}.",
+    "Военные отразили атаку на {p1}, в 12 км от {p2}.",
+    "Освобождены населённые пункты {p1}, {p2} и {p3}.",
+    "Аналитики отмечают, что линия фронта за неделю почти не сдвинулась.",
+    "Губернатор сообщил, что электроснабжение восстановлено после ночной атаки беспилотников.",
+]
+SHAPES_UK = [
+    "{claimant} повідомив, що російські війська захопили село {p1}.",
+    "Тривають бої біля {p1} та {p2}, повідомляє {claimant}.",
+    "За даними {claimant}, окупанти вийшли з {p1} {date}.",
+    "Сили оборони відбили атаку на {p1}, за 12 км від {p2}.",
+    "Мешканців {p1} евакуювали через обстріли у {weekday}.",
+    "Аналітики зазначають, що лінія фронту за тиждень майже не змінилася.",
+]
+CLAIMANTS_RU = ["Минобороны России", "Генштаб ВСУ", "DeepState", "Рыбарь", "ТАСС"]
+CLAIMANTS_UK = ["Генштаб ЗСУ", "Сумська ОВА", "DeepState", "Суспільне"]
+
+
+def mixed_articles(n: int, seed: int = 11) -> list[Article]:
+    """A third English (as `synthetic_articles`), a third Russian, a third Ukrainian: names in random case forms."""
+    from geo.places.morph import name_forms
+
+    rnd = random.Random(seed)
+    gaz = load()
+    places = sorted((p for p in gaz.places.values() if p.in_theatre and p.oblast in ("Kursk Oblast", "Sumy Oblast")),
+                    key=lambda p: p.id)
+    english = synthetic_articles(n - 2 * (n // 3), seed)
+    out = list(english)
+    for lang, shapes, claimants in (("ru", SHAPES_RU, CLAIMANTS_RU), ("uk", SHAPES_UK, CLAIMANTS_UK)):
+        named = [p.name_ru or p.name_uk for p in places] if lang == "ru" else [p.name_uk or p.name_ru for p in places]
+        for i in range(n // 3):
+            parts: list[str] = []
+            while sum(len(p) for p in parts) < 3000:
+                pick = [rnd.choice(sorted(name_forms(rnd.choice(named), lang))) for _ in range(3)]
+                parts.append(rnd.choice(shapes).format(claimant=rnd.choice(claimants), date=f"{rnd.randint(1, 28)} марта",
+                                                       weekday="вівторок", p1=pick[0], p2=pick[1], p3=pick[2]))
+            out.append(Article(stem=f"{lang}{i:05d}", path="", text=" ".join(parts), publisher="Bench Wire",
+                               published="2025-03-29"))
+    return out
+
+
 def cold_load_seconds() -> float:
     code = ("import time,sys; sys.path.insert(0, %r); t=time.perf_counter(); from geo.places.gazetteer import Gazetteer; "
             "Gazetteer(%r); print(time.perf_counter()-t)") % (str(ROOT), str(ROOT / "gazetteer"))
@@ -98,6 +142,20 @@ def main() -> None:
     mean_len = sum(len(a.text) for a in arts) / len(arts)
     print(f"extraction: {len(arts)} articles of ~{mean_len:.0f} chars in {dt:.2f} s = {len(arts) / dt:.0f} articles/s "
           f"({len(ex.claims)} claims)")
+    mixed = mixed_articles(args.articles)
+    text = "\n".join(a.text for a in mixed)
+    while len(text) < 5_000_000:
+        text += "\n" + text
+    t = time.perf_counter()
+    finder.find("bench", text)
+    dt = time.perf_counter() - t
+    print(f"matching, mixed EN/RU/UK synthetic: {len(text) / 1e6:.1f} MB in {dt:.2f} s = {len(text) / 1e6 / dt:.1f} MB/s")
+    t = time.perf_counter()
+    ex = extract(mixed, gaz)
+    dt = time.perf_counter() - t
+    mean_len = sum(len(a.text) for a in mixed) / len(mixed)
+    print(f"extraction, mixed EN/RU/UK: {len(mixed)} articles of ~{mean_len:.0f} chars in {dt:.2f} s = "
+          f"{len(mixed) / dt:.0f} articles/s ({len(ex.mentions)} mentions, {len(ex.claims)} claims)")
 
 
 if __name__ == "__main__":

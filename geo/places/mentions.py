@@ -23,6 +23,7 @@ from importlib import resources
 import ahocorasick
 
 from . import slots
+from .fuzzy import FuzzyHit
 from .gazetteer import Gazetteer
 from ..normalize import fold, fold_name, skeleton
 from ..records import Mention
@@ -47,6 +48,7 @@ _SLOT_LIST = re.compile(
 _TABLE_ROW = slots.TABLE_ROW
 _LATIN_RUN = re.compile(r"(?<![\w'’])[A-Z][a-z'’]+(?:[- ][A-Z][a-z'’]+){0,2}")
 _WORD = re.compile(r"\w", re.UNICODE)
+_NON_SPACE = re.compile(r"\S+")
 _LETTER = re.compile(r"[^\W\d_]")  # a letter of any script
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 # Surname endings (Kovalenko, Volobuev, Syrskyi, Hnatyuk): English renderings of villages rarely end so.
@@ -71,6 +73,7 @@ class MentionFinder:
                 self.automaton.add_word(spelling, (spelling, tuple(sorted(ids))))
         self.automaton.make_automaton()
         self.centres = gazetteer.region_centres
+        self._candidates: dict[tuple[str, bool], tuple[tuple[str, ...], FuzzyHit | None] | None] = {}
 
     def find(self, article: str, text: str) -> list[Mention]:
         folded = fold(text)
@@ -135,7 +138,7 @@ class MentionFinder:
         """Capitalised runs no exact spelling covered: a romanisation variant (same skeleton), a garble within
         fuzzy reach, a multiword name in a slot that the gazetteer lacks; then names in settlement slots.
         A longer name found this way replaces the exact matches inside it."""
-        out: list[Mention] = []
+        made: dict[tuple[int, int], Mention] = {}  # by span: a longer name replaces the ones inside it
         replaced: set[tuple[int, int]] = set()
         spans = _Spans(covered)
 
@@ -143,17 +146,23 @@ class MentionFinder:
             return all(may_contain and s <= cs and ce <= e and (cs, ce) != (s, e) for cs, ce in spans.overlapping(s, e))
 
         def take(s: int, e: int, ids: tuple[str, ...], reason: str) -> None:
-            nonlocal out
             inside = set(spans.overlapping(s, e))
             replaced.update(inside)
             for span in inside:
                 spans.remove(span)
+                made.pop(span, None)
             spans.add((s, e))
-            out = [o for o in out if (o.start, o.end) not in inside]
-            out.append(Mention(article, s, e, text[s:e], ids, reason=reason))
+            made[(s, e)] = Mention(article, s, e, text[s:e], ids, reason=reason)
 
         for m in _LATIN_RUN.finditer(text):
-            words = [(w.start() + m.start(), w.end() + m.start()) for w in re.finditer(r"[^\s]+", m.group(0))]
+            run = m.group(0)
+            if " " not in run:  # one word, most runs: its context matters only if its words could be a place
+                e0 = _end(text, m.end())
+                if self._candidate(text[m.start():e0], True) is None:
+                    continue
+                words = [(m.start(), m.end())]
+            else:
+                words = [(w.start() + m.start(), w.end() + m.start()) for w in _NON_SPACE.finditer(run)]
             i = 0
             while i < len(words):
                 found = self._sub_run(text, folded, words, i, free)
@@ -186,9 +195,9 @@ class MentionFinder:
                 continue
             # A known spelling that was held back as an ordinary word ("Belaya") is a place in this slot.
             ids = tuple(sorted(self.gaz.names.get(fold_name(name), ())))
-            out.append(Mention(article, s, e, name, ids, reason=SLOT_REASON))
+            made[(s, e)] = Mention(article, s, e, name, ids, reason=SLOT_REASON)
             spans.add((s, e))
-        return out, replaced
+        return list(made.values()), replaced
 
     def _sub_run(self, text: str, folded: str, words: list[tuple[int, int]], i: int,
                  free) -> tuple[int, tuple[str, ...], str] | None:
@@ -197,37 +206,51 @@ class MentionFinder:
         for j in range(len(words), i, -1):
             s, e = words[i][0], _end(text, words[j - 1][1])
             token = text[s:e]
-            key = fold_name(token)
-            if len(token) < 5 or not free(s, e, may_contain=True) or key in _NOT_NAMES or fold_name(token.split()[0]) in _NOT_NAMES:
+            cand = self._candidate(token, len(words) == 1)
+            if cand is None or not free(s, e, may_contain=True) or _next_word(folded, e) in REGION_WORDS:
                 continue
-            if _next_word(folded, e) in REGION_WORDS or key in self.centres:
-                continue
-            ids = self.gaz.skeletons.get(skeleton(token))
-            if ids:
-                if key in AMBIGUOUS and not slots.in_slot(text, s, e):
+            ids, hit = cand
+            if hit is None:
+                if fold_name(token) in AMBIGUOUS and not slots.in_slot(text, s, e):
                     continue
-                return j, tuple(sorted(ids)), "romanisation variant"
-            hit = self._fuzzy(text, s, e, token, alone=len(words) == 1)
-            if hit is not None:
-                where = "; in a settlement slot" if slots.in_slot(text, s, e) else ""
-                return j, tuple(sorted(hit.ids)), f"{FUZZY}: {token} ~ {hit.key} (cost {hit.cost:g}){where}"
+                return j, ids, "romanisation variant"
+            if not self._fuzzy_here(text, s, e, hit):
+                continue
+            where = "; in a settlement slot" if slots.in_slot(text, s, e) else ""
+            return j, ids, f"{FUZZY}: {token} ~ {hit.key} (cost {hit.cost:g}){where}"
         return None
 
-    def _fuzzy(self, text: str, s: int, e: int, token: str, alone: bool):
-        """A garble of a theatre name: one capitalised word standing alone (in "Oleksandr Syrskyi" or "Andriy
-        Kovalenko" the words are a person's), not shaped like a surname, never after a title, never an
-        English word; a near miss (one vowel) counts anywhere but at a sentence's start, a farther one only in
-        a settlement slot."""
-        if not alone or slots.after_title(text, s) or _SURNAME.search(token) or len(skeleton(token)) < 6:
-            return None
-        hit = self.gaz.fuzzy.lookup(token)
-        if hit is None:
-            return None
-        slot = slots.in_slot(text, s, e)
-        if slot:
-            return hit
-        near = hit.cost <= 0.5 and len(skeleton(token)) >= 6
-        return hit if near and not slots.sentence_initial(text, s) else None
+    def _candidate(self, token: str, alone: bool) -> tuple[tuple[str, ...], FuzzyHit | None] | None:
+        """What the words of a capitalised run could be, whatever their context (cached by the words: news
+        repeats them): (ids, None) by the romanisation skeleton, (ids, hit) by fuzzy reach, or None."""
+        cache_key = (token, alone)
+        if cache_key in self._candidates:
+            return self._candidates[cache_key]
+        out: tuple[tuple[str, ...], FuzzyHit | None] | None = None
+        key = fold_name(token)
+        if len(token) >= 5 and key not in _NOT_NAMES and fold_name(token.split()[0]) not in _NOT_NAMES \
+                and key not in self.centres:
+            ids = self.gaz.skeletons.get(skeleton(token))
+            if ids:
+                out = (tuple(sorted(ids)), None)
+            elif alone and not _SURNAME.search(token) and len(skeleton(token)) >= 6:
+                # One capitalised word standing alone (in "Oleksandr Syrskyi" or "Andriy Kovalenko" the words
+                # are a person's), not shaped like a surname, long enough that one slip is not another name.
+                hit = self.gaz.fuzzy.lookup(token)
+                if hit is not None:
+                    out = (tuple(sorted(hit.ids)), hit)
+        self._candidates[cache_key] = out
+        return out
+
+    @staticmethod
+    def _fuzzy_here(text: str, s: int, e: int, hit: FuzzyHit) -> bool:
+        """A garble counts never after a title (General Koronev), a near miss (one vowel) anywhere but at a
+        sentence's start, a farther one only in a settlement slot."""
+        if slots.after_title(text, s):
+            return False
+        if slots.in_slot(text, s, e):
+            return True
+        return hit.cost <= 0.5 and not slots.sentence_initial(text, s)
 
     def _unknown_run(self, text: str, folded: str, words: list[tuple[int, int]], spans: "_Spans", take) -> None:
         """A run of two or three capitalised words in a settlement slot that the gazetteer does not know as a
@@ -281,7 +304,7 @@ class _Spans:
         bisect.insort(self.items, span)
 
     def remove(self, span: tuple[int, int]) -> None:
-        self.items.remove(span)
+        del self.items[bisect.bisect_left(self.items, span)]
 
 
 def _bounded(folded: str, start: int, end: int) -> bool:
