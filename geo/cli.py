@@ -8,11 +8,36 @@ from pathlib import Path
 import click
 
 DEFAULT_DB = "maps/claims.sqlite"
+# Help is wrapped at 100 columns, and the command list shows each command's whole summary.
+CONTEXT = {"max_content_width": 100, "help_option_names": ["-h", "--help"]}
 
 
-@click.group()
+@click.group(context_settings=CONTEXT)
+@click.version_option(package_name="geo-claims", prog_name="geo", message="%(prog)s %(version)s")
 def main() -> None:
-    """A map of reported control: dated, sourced claims about who holds each settlement."""
+    """A map of reported control: reads news articles, finds the settlements they name, extracts every dated
+    claim of who controls each one and who says so, stores them in SQLite and draws an offline map with a time
+    slider.
+
+    `geo claims`, `geo export` and `geo resolve` read maps/claims.sqlite of the project they are run in (the
+    current folder or the nearest one above it that has one), unless --db says otherwise.
+
+    Example:
+
+    \b
+        geo build --articles seeds --out maps
+        geo claims Sudzha
+    """
+
+
+def _store(db: Path | None) -> Path:
+    """The store to read: --db, or the project's (a failure names the folders searched)."""
+    from .project import NoStore, store_or_explain
+
+    try:
+        return store_or_explain(db)
+    except NoStore as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 def _run_build(articles_dir: Path, out_dir: Path, scheduler: str | None = None):
@@ -40,19 +65,33 @@ def _scheduler(ctx, param, value: str | None) -> str | None:
         raise click.BadParameter(str(exc)) from None
 
 
-@main.command()
+@main.command(short_help="Bring OUT/claims.sqlite and OUT/index.html up to date with the articles.")
 # A missing folder is a usage error (exit 2): built as an empty folder it would remove every stored article.
 @click.option("--articles", "articles_dir", default="seeds", show_default=True,
-              type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", "out_dir", default="maps", show_default=True, type=click.Path(file_okay=False, path_type=Path))
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Folder of articles (.txt, .md, .html, each with an optional NAME.meta.json).")
+@click.option("--out", "out_dir", default="maps", show_default=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder the store (claims.sqlite) and the map (index.html) are written to.")
 @click.option("--strict", is_flag=True, help="Exit 1 when any article was skipped.")
 @click.option("--scheduler", callback=_scheduler, metavar="tcp://HOST:8786|local:N",
               help="Extract on a Dask cluster: a scheduler's address, or local:N for N worker processes here.")
 def build(articles_dir: Path, out_dir: Path, strict: bool, scheduler: str | None) -> None:
-    """Read every article, write OUT/claims.sqlite and OUT/index.html.
+    """Bring OUT/claims.sqlite and OUT/index.html up to date with the articles in the --articles folder.
+
+    Only new or changed articles are read (by content hash; all of them again when the extraction rules or the
+    gazetteer changed); claims of deleted articles are dropped. Prints the counts, the claims added and removed,
+    the settlements whose claimed state changed, the names not yet located and every file that could not be
+    used and why. The store and the map change together or not at all.
 
     Exit status: 0 when every usable article was used (files that were not are listed), 1 with --strict
-    when any file was skipped or when the build failed, 2 for a usage error."""
+    when any file was skipped or when the build failed, 2 for a usage error.
+
+    Example:
+
+    \b
+        geo build --articles seeds --out maps
+        geo build --articles seeds --out maps --scheduler local:2
+    """
     report = _run_build(articles_dir, out_dir, scheduler)
     for line in report.summary_lines():
         click.echo(line)
@@ -60,20 +99,33 @@ def build(articles_dir: Path, out_dir: Path, strict: bool, scheduler: str | None
         sys.exit(1)
 
 
-@main.command()
+@main.command(short_help="Copy an article into the articles folder with its metadata, and rebuild.")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--publisher")
-@click.option("--published", help="Publication date, YYYY-MM-DD.")
-@click.option("--url")
-@click.option("--title")
-@click.option("--articles", "articles_dir", default="seeds", show_default=True, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", default="maps", show_default=True, type=click.Path(path_type=Path))
+@click.option("--publisher", help="The outlet that published it, e.g. Reuters.")
+@click.option("--published", help="Publication date, YYYY-MM-DD (else read from the text's dateline).")
+@click.option("--url", help="The article's http(s) address, linked from the map.")
+@click.option("--title", help="The article's title, the link text in the map's ledger.")
+@click.option("--articles", "articles_dir", default="seeds", show_default=True, type=click.Path(path_type=Path),
+              help="Folder to copy the article into.")
+@click.option("--out", "out_dir", default="maps", show_default=True, type=click.Path(path_type=Path),
+              help="Folder of the store and the map to rebuild.")
 def add(file: Path, publisher, published, url, title, articles_dir: Path, out_dir: Path) -> None:
-    """Copy FILE (.txt, .md, .html) into the articles folder with its metadata, and rebuild."""
-    from .ingest.intake import AddError, add_article
+    """Copy FILE (.txt, .md, .html) into the articles folder with a FILE.meta.json of the given metadata
+    (metadata beside FILE fills what the options leave open), then rebuild. A file whose text is already in
+    the folder is refused, naming the copy there.
+
+    Example:
+
+    \b
+        geo add ~/Downloads/sudzha.txt --publisher Reuters --published 2025-03-13 \\
+            --url https://example.org/sudzha --title "Russia says it retook Sudzha"
+    """
+    from .ingest.intake import AddError, AlreadyAdded, add_article
 
     try:
         dest = add_article(file, articles_dir, publisher, published, url, title)
+    except AlreadyAdded as exc:
+        raise click.ClickException(str(exc)) from None
     except AddError as exc:
         raise click.UsageError(str(exc)) from None
     click.echo(f"added {dest}")
@@ -81,17 +133,33 @@ def add(file: Path, publisher, published, url, title, articles_dir: Path, out_di
         click.echo(line)
 
 
-@main.command()
+@main.command(short_help="The claims about one settlement (any spelling), oldest first.")
 @click.argument("name")
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@click.option("--explain", is_flag=True, help="Show the cue and rule behind each claim.")
-def claims(name: str, db: Path, fmt: str, explain: bool) -> None:
-    """The claims about the settlement NAME (any spelling), oldest first."""
+@click.option("--db", type=click.Path(path_type=Path),
+              help=f"The store to read [default: {DEFAULT_DB} of this project].")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="table: for reading (fits 100 columns); csv or json: one record per claim.")
+@click.option("--explain", is_flag=True, help="Show the cue, rule and date precision behind each claim.")
+def claims(name: str, db: Path | None, fmt: str, explain: bool) -> None:
+    """The claims about the settlement NAME, oldest first: date, claimed status, the claimant's side, the
+    claimant, the quoted sentence and its source.
+
+    NAME is any spelling (Sudzha, Суджа, Sudja, Hornal), an id (gn:486816), or NAME (Raion) to choose one of
+    several places of one name ("Lyubimovka (Korenevsky)"; an oblast works too: "Mykolaivka (Sumy)"). An
+    ambiguous name lists its candidates with their raion and id; an unknown one suggests close names, one per
+    place. Week- and month-precision claims show the period they are about.
+
+    Example:
+
+    \b
+        geo claims Sudzha
+        geo claims "Lyubimovka (Korenevsky)" --format csv
+    """
     from .query import claims_for_name
 
+    path = _store(db)
     try:
-        result = claims_for_name(name, db)
+        result = claims_for_name(name, path)
     except (FileNotFoundError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
     if result.error:
@@ -100,25 +168,41 @@ def claims(name: str, db: Path, fmt: str, explain: bool) -> None:
     if fmt == "json":
         click.echo(json.dumps(result.rows, ensure_ascii=False, indent=1))
         return
+    if fmt == "csv":
+        click.echo(result.csv(), nl=False)
+        return
     for line in result.table(explain):
         click.echo(line)
 
 
-@main.command()
-@click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson", "gpkg"]), required=True)
+@main.command(short_help="Every claim as JSON lines, CSV, GeoJSON or a GeoPackage.")
+@click.option("--db", type=click.Path(path_type=Path),
+              help=f"The store to read [default: {DEFAULT_DB} of this project].")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson", "gpkg"]), required=True,
+              help="jsonl, csv (with ACLED-style columns), geojson (RFC 7946) or gpkg (GeoPackage for QGIS).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output; "
               "required for gpkg).")
-def export(db: Path, fmt: str, output: Path | None) -> None:
-    """One record per claim, as JSON lines, CSV or GeoJSON; or a GeoPackage of settlements, claims, citations."""
+def export(db: Path | None, fmt: str, output: Path | None) -> None:
+    """One record per claim (place, coordinate, status, claimant and side, date and its precision, publisher,
+    quoted sentence, cue, rule, citations), as JSON lines, CSV or GeoJSON; or a GeoPackage with a point layer of
+    settlements (latest claimed status per side), the claims and the citations. A week- or month-precision claim
+    carries the first day of its period as its date.
+
+    Example:
+
+    \b
+        geo export --format csv -o claims.csv
+        geo export --format gpkg -o claims.gpkg
+    """
     from .export import WRITERS, records, to_gpkg
     from .store import connect
 
     gpkg = output if fmt == "gpkg" else None
     if fmt == "gpkg" and gpkg is None:
         raise click.UsageError("--format gpkg needs -o FILE.gpkg")
+    path = _store(db)
     try:
-        conn = connect(db)
+        conn = connect(path)
     except (FileNotFoundError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
     recs = records(conn)
@@ -149,26 +233,47 @@ def _write_atomic(target: Path, write) -> None:
         tmp.unlink(missing_ok=True)
 
 
-@main.command()
+@main.command(short_help="The places a name can mean, with coordinates, raion and oblast.")
 @click.argument("name")
-@click.option("--explain", is_flag=True, help="Say how the name was matched.")
-def resolve(name: str, explain: bool) -> None:
-    """The gazetteer entries NAME can mean, with coordinates, raion and oblast."""
+@click.option("--explain", is_flag=True, help="Say how the name was matched and how homonyms are chosen.")
+@click.option("--db", type=click.Path(path_type=Path),
+              help=f"Also the names in this store [default: {DEFAULT_DB} of this project, when there is one].")
+def resolve(name: str, explain: bool, db: Path | None) -> None:
+    """The gazetteer entries NAME can mean, with coordinates, raion, oblast and precision, and the names the
+    project's store holds that the gazetteer lacks. NAME is looked up as `geo claims` looks it up: any
+    spelling, an id, or NAME (Raion).
+
+    Example:
+
+    \b
+        geo resolve Lyubimovka --explain
+        geo resolve "Lyubimovka (Korenevsky)"
+    """
+    from .project import find_store
     from .query import describe_places
 
-    lines, ok = describe_places(name, explain)
+    lines, ok = describe_places(name, explain, db or find_store())
     for line in lines:
         click.echo(line)
     if not ok:
         sys.exit(1)
 
 
-@main.command(name="eval")
-@click.option("--articles", "articles_dir", required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--truth", required=True, type=click.Path(exists=True, path_type=Path))
+@main.command(name="eval", short_help="Score extraction against a truth file.")
+@click.option("--articles", "articles_dir", required=True, type=click.Path(exists=True, path_type=Path),
+              help="Folder of the articles the truth file describes.")
+@click.option("--truth", required=True, type=click.Path(exists=True, path_type=Path),
+              help="JSON lines of the expected mentions and claims.")
 @click.option("--verbose", is_flag=True, help="List every miss and every false claim with its sentence.")
 def eval_cmd(articles_dir: Path, truth: Path, verbose: bool) -> None:
-    """Score extraction against a truth file (the format of corpus/dev/truth.jsonl)."""
+    """Score extraction against a truth file (the format of corpus/dev/truth.jsonl): precision, recall and F1
+    of mentions and claims, and the accuracy of the dates of matched claims.
+
+    Example:
+
+    \b
+        geo eval --articles ../shared/corpus/dev/articles --truth ../shared/corpus/dev/truth.jsonl
+    """
     from .evaluate import evaluate
 
     report = evaluate(articles_dir, truth)
@@ -176,22 +281,37 @@ def eval_cmd(articles_dir: Path, truth: Path, verbose: bool) -> None:
         click.echo(line)
 
 
-@main.group()
+@main.group(short_help="The user's own additions to the gazetteer (gazetteer/local.csv).")
 def gazetteer() -> None:
-    """The user's own additions to the gazetteer (gazetteer/local.csv)."""
+    """The user's own additions to the gazetteer (gazetteer/local.csv), which win over the shipped rows.
+
+    Example:
+
+    \b
+        geo gazetteer add Skrylevka --lat 51.55 --lon 35.20 --source "https://…" --precision approximate
+    """
 
 
-@gazetteer.command(name="add")
+@gazetteer.command(name="add", short_help="Add or correct a settlement in gazetteer/local.csv.")
 @click.argument("name")
-@click.option("--lat", type=float, required=True)
-@click.option("--lon", type=float, required=True)
+@click.option("--lat", type=float, required=True, help="Latitude, decimal degrees (WGS 84).")
+@click.option("--lon", type=float, required=True, help="Longitude, decimal degrees (WGS 84).")
 @click.option("--source", required=True, help="Where the coordinate comes from (URL or citation).")
 @click.option("--raion", default="", help="English raion name as in raions.geojson, e.g. Sudzhansky.")
-@click.option("--precision", type=click.Choice(["point", "approximate", "area"]), default="point", show_default=True)
-@click.option("--name-ru", default="")
-@click.option("--name-uk", default="")
+@click.option("--precision", type=click.Choice(["point", "approximate", "area"]), default="point", show_default=True,
+              help="point: printed for the place; approximate: estimated; area: only the raion is known.")
+@click.option("--name-ru", default="", help="The Russian name, e.g. Скрылевка.")
+@click.option("--name-uk", default="", help="The Ukrainian name.")
 def gazetteer_add(name: str, lat: float, lon: float, source: str, raion: str, precision: str, name_ru: str, name_uk: str) -> None:
-    """Add or correct a settlement in gazetteer/local.csv (validated against the raion polygons)."""
+    """Add or correct a settlement in gazetteer/local.csv, checked against the oblast and raion polygons
+    (a coordinate outside the theatre or outside the named raion is refused). Run `geo build` afterwards to
+    place the claims about it.
+
+    Example:
+
+    \b
+        geo gazetteer add Skrylevka --lat 51.55 --lon 35.20 --source "https://…" --precision approximate
+    """
     from .places.local import LocalAddError, add_local
 
     try:

@@ -23,15 +23,19 @@ TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "none": None}
 
 
 def records(db: sqlite3.Connection) -> list[dict]:
+    from .query import period_start
+
     out = []
     citations = all_citations(db)
     for n, r in enumerate(all_claims(db), start=1):
         cites = citations.get(r["id"], [])
+        # A week or month claim carries the first day of its period, with its precision saying which it is.
+        when = r["date"] or period_start(r["date_precision"], r["evidence"], r["published"], r["language"])
         out.append({
             "claim_id": n, "article": r["article"], "settlement": r["settlement"], "settlement_id": r["place_id"],
             "mention": r["mention"], "lat": r["lat"], "lon": r["lon"], "oblast": r["oblast"] or None,
             "raion": r["raion"] or None, "status": r["status"], "claimant": r["claimant"],
-            "claimant_side": r["claimant_side"], "relayed_by": r["relayed_by"] or None, "date": r["date"],
+            "claimant_side": r["claimant_side"], "relayed_by": r["relayed_by"] or None, "date": when,
             "date_precision": r["date_precision"], "published": r["published"], "publisher": r["publisher"],
             "url": r["url"], "evidence": r["evidence"], "cue": r["cue"], "cue_en": r["cue_en"], "language": r["language"], "rule": r["rule"],
             "geo_precision": PRECISION_CODES.get(r["precision"]), "location_precision": r["precision"],
@@ -88,7 +92,9 @@ def to_gpkg(recs: list[dict], path) -> None:
     path = Path(path)
     path.unlink(missing_ok=True)
     latest: dict[str, dict] = {}
-    ivs = intervals([(r["settlement_id"], r["claimant_side"], r["status"], r["date"]) for r in recs])
+    # Only day claims move a side's state (as on the map): a month's first day is not the day of a claim.
+    ivs = intervals([(r["settlement_id"], r["claimant_side"], r["status"], r["date"] if r["date_precision"] == "day" else None)
+                     for r in recs])
     for iv in ivs:
         if iv.end is None:
             latest.setdefault(iv.place_id, {})[iv.side] = (iv.status, iv.start)

@@ -1,6 +1,7 @@
 """`geo add`: copy an article into the articles folder with its metadata, so the next build reads it."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -11,7 +12,24 @@ from .articles import TEXT_SUFFIXES, is_http_url, meta_path_of
 
 
 class AddError(ValueError):
-    pass
+    """A usage error (a missing file, an unsupported type, a bad option value)."""
+
+
+class AlreadyAdded(AddError):
+    """The article's text is already in the folder."""
+
+
+def same_text_in(folder: Path, src: Path) -> Path | None:
+    """An article file of `folder` with the same bytes as `src` (a second `geo add` of one file), or None."""
+    if not folder.is_dir():
+        return None
+    data = src.read_bytes()
+    digest = hashlib.sha256(data).digest()
+    for other in sorted(folder.iterdir()):
+        if other.suffix.lower() in TEXT_SUFFIXES and other.is_file() and other.stat().st_size == len(data):
+            if hashlib.sha256(other.read_bytes()).digest() == digest:
+                return other
+    return None
 
 
 def add_article(src: Path, folder: Path, publisher: str | None = None, published: str | None = None,
@@ -30,6 +48,9 @@ def add_article(src: Path, folder: Path, publisher: str | None = None, published
             raise AddError(f"--published {published!r} is not a date (YYYY-MM-DD)") from None
     if url and not is_http_url(url):
         raise AddError(f"--url {url!r} is not an http(s) URL")
+    twin = same_text_in(folder, src)
+    if twin is not None:
+        raise AlreadyAdded(f"{src}: already in {folder} as {twin} (same text); not added again")
     folder.mkdir(parents=True, exist_ok=True)
     stem = re.sub(r"[^\w.-]+", "_", src.stem).strip("._") or "article"
     dest, n = folder / f"{stem}{suffix}", 2
