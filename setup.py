@@ -13,7 +13,7 @@ from setuptools.command.build_py import build_py
 
 HERE = Path(__file__).resolve().parent
 # The files of gazetteer/ that a build, `geo resolve` and `geo gazetteer add` read, and the licences of their data.
-SHIPPED = ("settlements.csv", "spellings.tsv", "area_points.csv", "base_layers.json", "inputs/oblasts.geojson",
+SHIPPED = ("settlements.csv", "spellings.tsv", "area_points.csv", "base_layers.json", "orientation.json", "inputs/oblasts.geojson",
            "inputs/raions.geojson", "SOURCES.md")
 TARGET = Path("geo", "places", "shipped")
 

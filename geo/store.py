@@ -387,9 +387,10 @@ def all_places(db: sqlite3.Connection) -> list[sqlite3.Row]:
     return db.execute("SELECT * FROM places ORDER BY id").fetchall()
 
 
-def article_sources(db: sqlite3.Connection) -> list[tuple[str, str | None, str | None, str]]:
-    """(stem, publisher, url, path) of every article."""
-    return [(r[0], r[1], r[2], r[3]) for r in db.execute("SELECT stem, publisher, url, path FROM articles")]
+def article_sources(db: sqlite3.Connection) -> list[tuple[str, str | None, str | None, str, str | None, str | None]]:
+    """(stem, publisher, url, path, title, published) of every article."""
+    return [(r[0], r[1], r[2], r[3], r[4], r[5])
+            for r in db.execute("SELECT stem, publisher, url, path, title, published FROM articles")]
 
 
 # The columns the map shows, with each claim's citation count, in the readers' claim order (the articles'

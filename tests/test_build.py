@@ -251,7 +251,7 @@ def test_unlocated_settlement_is_kept_without_a_coordinate(seeds_build):
 def test_claims_gornal_shows_gerasimov(seeds_build):
     result = CliRunner().invoke(main, ["claims", "Gornal", "--db", str(seeds_build / "claims.sqlite")])
     assert result.exit_code == 0, result.output
-    assert "2025-04-26" in result.output and "Gerasimov" in result.output and "russia" in result.output
+    assert "2025-04-26" in result.output and "Gerasimov" in result.output and "Russian side" in result.output
 
 
 def test_committed_map_and_store_are_reproduced(seeds_build):

@@ -154,7 +154,7 @@ class TimeSlider(_Control):
 
 
 class SideToggles(_Control):
-    """Layer toggles per side (combined view when several are on) + optional OSM tiles."""
+    """Toggles per claimant side (with swatches), the "only where sources disagree" filter, optional OSM tiles."""
 
     template_file = "side_toggles.html.j2"
     slot = "toggles"
@@ -174,7 +174,7 @@ class Legend(_Control):
 
 
 class Counts(_Control):
-    """'Russian claims: 41 settlements, Ukrainian: 12, ...' for the current date."""
+    """'Settlements as of 2025-03-13: 41 Russian control claimed, 12 Ukrainian control claimed, ...'."""
 
     template_file = "counts.html.j2"
     slot = "counts"
@@ -195,10 +195,25 @@ class UnlocatedPanel(_Control):
 
 
 class LedgerPanel(_Control):
-    """Per-settlement ledger of claims up to the slider date, opened on click."""
+    """Per-settlement ledger of claims up to the slider date, opened on click: a side sheet on a desktop, a
+    bottom sheet above the slider on a phone."""
 
     template_file = "ledger_panel.html.j2"
     slot = "ledger"
+
+
+class NewsPanel(_Control):
+    """The day's news: claims made on the slider day and the settlements changed since the previous claim day."""
+
+    template_file = "news_panel.html.j2"
+    slot = "news"
+
+
+class NoticePanel(_Control):
+    """What the page could not use of the link (#date=…&place=…) it was opened with."""
+
+    template_file = "notice_panel.html.j2"
+    slot = "notice"
 
 
 class Boot(_Control):

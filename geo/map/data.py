@@ -11,7 +11,6 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import quote
 
 from .. import store
 from ..places.gazetteer import Gazetteer
@@ -45,13 +44,30 @@ class MapClaim(NamedTuple):
     claimant: str
     publisher: str
     article: str
-    url: str | None  # the article's link (its URL, or the file relative to the map)
+    url: str | None  # the article's http(s) URL; None for a local file (named, never linked: a relative link breaks
+    # once the page is shared)
     evidence: str  # the quoted sentence
     hl: tuple[int, int] | None  # the mention's [start, end) in `evidence`
     citations: int  # outlets repeating the claim
     cue: str
     cue_en: str = ""  # the cue in English, shown beside a quote in another language
     language: str = "en"  # of the quote (the page sets `lang` on it)
+    title: str = ""  # the article's title (the ledger's link text)
+    published: str = ""  # the article's publication date, YYYY-MM-DD
+    file: str = ""  # a local article's file name, when it has no URL
+
+
+class Town(NamedTuple):
+    """A gazetteer place with no claim in this store: labelled by size for orientation, found by the search."""
+
+    name_en: str
+    name_ru: str
+    name_uk: str
+    lat: float
+    lon: float
+    population: int  # 0 when unknown
+    raion: str
+    oblast: str
 
 
 class Unlocated(NamedTuple):
@@ -69,6 +85,7 @@ class MapData:
     first: str | None = None  # the slider's first and last day; None: the claims' own range
     last: str | None = None
     stale_days: int = STALE_DAYS
+    towns: tuple[Town, ...] = ()
 
 
 def precision_note(row) -> str:
@@ -79,14 +96,13 @@ def precision_note(row) -> str:
     return ""
 
 
-def article_link(url: str | None, path: str, map_dir: Path) -> str | None:
-    """The article's URL, or else the local file relative to the map (so the page links to what was read)."""
-    if url:
-        return url
-    if not path:
-        return None
-    rel = os.path.relpath(path, map_dir).replace(os.sep, "/")
-    return quote(rel, safe="/._-~")
+def towns(gaz: Gazetteer, claimed: set[str]) -> tuple[Town, ...]:
+    """The located gazetteer places with no claim here, largest first (then by id), for labels and search."""
+    rows = [p for p in gaz.places.values() if p.lat is not None and p.lon is not None and p.id not in claimed
+            and p.precision != "area"]  # an area row sits at its raion's point: no place to label
+    rows.sort(key=lambda p: (-(p.population or 0), p.id))
+    return tuple(Town(p.name_en, p.name_ru, p.name_uk, round(p.lat, 5), round(p.lon, 5), p.population or 0,  # type: ignore[arg-type]
+                      p.raion, p.oblast) for p in rows)
 
 
 def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[MapData, dict]:
@@ -107,17 +123,21 @@ def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[Map
             lat=p["lat"], lon=p["lon"], precision=p["precision"], precision_note=precision_note(p),
             oblast=p["oblast"] or "", raion=p["raion"] or "", spellings=tuple(spellings[:40])))
     claims: list[MapClaim] = []
-    articles = {stem: (publisher or "", article_link(url, path, map_dir))
-                for stem, publisher, url, path in store.article_sources(db)}
+    articles = {stem: (publisher or "", url or None, title or "", published or "", "" if url else os.path.basename(path or ""))
+                for stem, publisher, url, path, title, published in store.article_sources(db)}
     for (place_id, date, status, side, claimant, article, evidence, start, length, citations,
          cue, cue_en, language) in store.map_claim_rows(db):
-        publisher, link = articles[article]
+        publisher, link, title, published, file = articles[article]
         claims.append(MapClaim(index.get(place_id), date, status, side, claimant, publisher, article, link, evidence,
-                               (start, start + length), citations, cue, cue_en, language))
+                               (start, start + length), citations, cue, cue_en, language, title, published, file))
         if place_id in unlocated:
             unlocated[place_id].claims.append(len(claims) - 1)
     dated = {c.date for c in claims if c.date}
     data = MapData(places=places, claims=claims, unlocated=sorted(unlocated.values(), key=lambda u: u.name),
-                   first=min(dated) if dated else None, last=max(dated) if dated else None)
+                   first=min(dated) if dated else None, last=max(dated) if dated else None,
+                   towns=towns(gaz, set(index) | set(unlocated)))
     layers = json.loads((gaz.directory / "base_layers.json").read_text(encoding="utf-8"))
+    orientation = gaz.directory / "orientation.json"  # the state border and rivers (gazetteer/orientation.py)
+    if orientation.exists():
+        layers.update(json.loads(orientation.read_text(encoding="utf-8")))
     return data, layers

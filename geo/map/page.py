@@ -43,12 +43,14 @@ def build_figure(payload_text: str, stale_days: int):
     app = mc.ClaimsApp(payload_text)
     app.add_to(m)
     for ctl in (
+        mc.NoticePanel(app),
         mc.TimeSlider(app),
-        mc.Counts(app),
         mc.SearchBox(app),
+        mc.Counts(app),
+        mc.NewsPanel(app),
         mc.SideToggles(app),
-        mc.UnlocatedPanel(app),
         mc.Legend(app, stale_days=stale_days),
+        mc.UnlocatedPanel(app),
         mc.LedgerPanel(app),
         mc.Boot(app),
     ):

@@ -14,7 +14,7 @@
   through ``textContent`` only.  URLs other than http(s) are dropped here and again in the page.
 * Output is byte-identical for identical input: sorted JSON keys, no timestamps.
 
-Payload layout (``v`` 2; column-oriented so a claim costs its text plus a few small integers;
+Payload layout (``v`` 3; column-oriented so a claim costs its text plus a few small integers;
 decoded by ``GeoClaims.App`` in ``templates/map_core.js``)::
 
     first, last, n (days on the slider), stale
@@ -24,13 +24,16 @@ decoded by ``GeoClaims.App`` in ``templates/map_core.js``)::
     c: claims sorted by (place, day, input order); unlocated claims last, in input order:
         k  claims per place (place i owns the next k[i] claims; what is left is unlocated)
         d  day: delta to the previous dated claim of the same place (absolute for unlocated), -1 undated
-        x  status * 3 + side          w  claimant (s)     b  publisher (s)    q  cue (s)
+        x  status * 4 + side (SIDES)  w  claimant (s)     b  publisher (s)    q  cue (s)
         a  article (index into a)     r  citations (outlets repeating it)
         e  evidence sentence, or the index of an earlier claim with the same sentence
         h  highlight pairs [start, length] in UTF-16 units, [-1, 0] when none
-    a: articles [name, url scheme://host (s; 0 = no URL), rest of the URL]
+    a: articles [name, url scheme://host (s; 0 = no URL), rest of the URL, title, published, local file name]
+        (trailing empty fields left out)
     u: [name, [claim indexes]] (named but not located)
-    b: {oblasts, raions} GeoJSON (the state border is the union of oblast edges)
+    t: gazetteer places with no claim, largest first [name_en, name_ru, name_uk, lat, lon, population, raion(s),
+        oblast(s)] (labels by size, search "no claims yet")
+    b: {oblasts, raions} GeoJSON; border, rivers: MultiLineString coordinates (gazetteer/orientation.json)
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from typing import Any
 from ..normalize import place_slug
 from .data import MapClaim, MapData, MapPlace, Unlocated
 
-SIDES = ("russia", "ukraine", "third_party")
+SIDES = ("russia", "ukraine", "third_party", "unknown")  # the page shows the last two under one toggle
 STATUSES = ("russia", "ukraine", "contested")
 PRECISIONS = ("point", "approximate", "area")
 CONTESTED = STATUSES.index("contested")
@@ -80,8 +83,6 @@ def _parse_day(value: str) -> _dt.date | None:
 
 
 _URL_OK = re.compile(r"https?://[^\s\x00-\x1f\x7f]+", re.IGNORECASE)
-# A local article file relative to the page ("../seeds/004_x.txt"): no scheme, no host, nothing but path characters.
-_LOCAL_OK = re.compile(r"(?:\.\./)*(?:[A-Za-z0-9_%~-][A-Za-z0-9_.%~-]*/)*[A-Za-z0-9_%~-][A-Za-z0-9_.%~-]*")
 
 
 def safe_url(url: Any) -> str | None:
@@ -90,10 +91,8 @@ def safe_url(url: Any) -> str | None:
 
 @functools.lru_cache(maxsize=65536)
 def _safe_url(url: str) -> str | None:
-    """Only absolute http(s) URLs and plain relative file paths survive; javascript:, data:, whitespace tricks -> None."""
+    """Only absolute http(s) URLs survive; relative paths, javascript:, data:, whitespace tricks -> None."""
     u = url.strip()
-    if _LOCAL_OK.fullmatch(u):
-        return u
     if not _URL_OK.fullmatch(u):
         return None
     from urllib.parse import urlsplit
@@ -108,11 +107,9 @@ def _safe_url(url: str) -> str | None:
 
 
 def _split_url(url: str | None) -> tuple[str, str]:
-    """'https://host/path?q' -> ('https://host', '/path?q'); a relative file path -> ('', path); None -> ('', '')."""
+    """'https://host/path?q' -> ('https://host', '/path?q'); None -> ('', '')."""
     if not url:
         return "", ""
-    if "//" not in url:
-        return "", url
     cut = url.find("/", url.index("//") + 2)
     return (url, "") if cut < 0 else (url[:cut], url[cut:])
 
@@ -193,12 +190,17 @@ def build_payload(data: MapData, base_layers: dict | None = None) -> dict:
     # place strings go in after the claims' so the per-claim indexes stay short
     for row in places:
         row[6:9] = [strings(row[6]), strings(row[7]), strings(row[8])]
+    towns = [[t.name_en, t.name_ru, t.name_uk, _num(t.lat), _num(t.lon), max(0, int(t.population or 0)),
+              strings(t.raion), strings(t.oblast)] for t in data.towns]
     base_layers = base_layers or {}
     outlines = {k: base_layers.get(k) or {"type": "FeatureCollection", "features": []} for k in ("oblasts", "raions")}
+    for k in ("border", "rivers"):  # the orientation lines, when the gazetteer has them
+        if base_layers.get(k):
+            outlines[k] = base_layers[k]
     return {
-        "v": 2, "first": first.isoformat(), "last": last.isoformat(), "n": (last - first).days + 1,
+        "v": 3, "first": first.isoformat(), "last": last.isoformat(), "n": (last - first).days + 1,
         "stale": int(data.stale_days or 30), "s": strings.table, "p": places, "c": columns["c"], "a": columns["a"],
-        "u": _unlocated(data.unlocated, order), "b": outlines,
+        "u": _unlocated(data.unlocated, order), "b": outlines, "t": towns,
     }
 
 
@@ -286,7 +288,7 @@ def _claim_columns(claims: list[MapClaim], n_places: int, first: _dt.date,
         else:
             col_d.append(day - prev_day)
             prev_day = day
-        col_x.append(status_of.get(c.status, CONTESTED) * 3 + side_of.get(c.side, third))
+        col_x.append(status_of.get(c.status, CONTESTED) * 4 + side_of.get(c.side, third))
         col_w.append(strings(c.claimant))
         col_b.append(strings(c.publisher))
         art_url = (c.article, c.url)
@@ -295,7 +297,10 @@ def _claim_columns(claims: list[MapClaim], n_places: int, first: _dt.date,
             # the URL's scheme://host goes to the string table (outlets repeat it); "" = no URL
             ai = article_at[art_url] = len(articles)
             host, rest = _split_url(safe_url(c.url))
-            articles.append([c.article, strings(host), rest])
+            row: list = [c.article, strings(host), rest, _str(c.title), _str(_day(c.published) and c.published), _str(c.file)]
+            while len(row) > 3 and row[-1] == "":
+                row.pop()
+            articles.append(row)
         col_a.append(ai)
         j = evid_at.setdefault(c.evidence, k)
         col_e.append(c.evidence if j == k else j)

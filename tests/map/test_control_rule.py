@@ -1,8 +1,9 @@
 """The control-state rule is written twice: in Python (`geo.timeline.intervals`, behind the GeoPackage's latest
 status per side) and in the page's JavaScript (`GeoClaims.App`, behind the map). The same claims, evaluated by
 both on every day, must give the same status per place and side: a side's claim holds until that side's next
-dated claim about the place; two statuses from one side on one day make that day contested; undated claims
-move nothing."""
+dated claim about the place; when one side's sources disagree on a day the strongest claim stands (control beats
+"contested"; both controls make it contested) and the day is marked a conflict; undated claims move nothing. The
+page shows third parties and sides not stated under one toggle, so both count as one side here."""
 from __future__ import annotations
 
 import json
@@ -37,7 +38,7 @@ function states(payload) {
     for (let side = 0; side < 3; side++) {
       app.visible = [side === 0, side === 1, side === 2];
       const row = [];
-      for (let day = 0; day < app.nDays; day++) { app.day = day; row.push(app.computeState(p) & 7); }
+      for (let day = 0; day < app.nDays; day++) { app.day = day; row.push(app.computeState(p) & 23); }
       out.push(row);
     }
   }
@@ -52,6 +53,7 @@ process.stdout.write(JSON.stringify(states(JSON.parse(fs.readFileSync(0, 'utf8')
 """
 CORE = ROOT / "geo" / "map" / "templates" / "map_core.js"
 STATUS_OF_MASK = {0: None, 1: "russia", 2: "ukraine", 4: "contested"}
+GROUPS = {"russia": "russia", "ukraine": "ukraine", "third_party": "other", "unknown": "other"}
 
 
 def _cases() -> list[MapClaim]:
@@ -100,14 +102,33 @@ def test_python_and_the_page_agree_on_the_state_of_every_day():
     payload = build_payload(MapData(places, claims, [Unlocated("x", [])], FIRST.isoformat(), last))
     page = _page_states(payload)
 
-    ivs = intervals([(f"p{c.place}", c.side, c.status, c.date) for c in claims])
-    checked = 0
+    ivs = intervals([(f"p{c.place}", GROUPS[c.side], c.status, c.date) for c in claims])
+    checked = conflicts = 0
     for p in range(N_PLACES):
-        for s, side in enumerate(SIDES):
+        for s, side in enumerate(("russia", "ukraine", "other")):
             mine = [iv for iv in ivs if iv.place_id == f"p{p}" and iv.side == side]
             for day in range(DAYS):
                 iso = (FIRST + timedelta(days=day)).isoformat()
-                python = next((iv.status for iv in mine if iv.start <= iso and (iv.end is None or iso < iv.end)), None)
-                assert STATUS_OF_MASK[page[3 * p + s][day]] == python, (f"p{p}", side, iso)
+                python = next((iv for iv in mine if iv.start <= iso and (iv.end is None or iso < iv.end)), None)
+                state = page[3 * p + s][day]
+                assert STATUS_OF_MASK[state & 7] == (python and python.status), (f"p{p}", side, iso)
+                assert bool(state & 16) == bool(python and python.conflict), (f"p{p}", side, iso)
                 checked += python is not None
-    assert checked > DAYS  # the cases do set states (an empty comparison would pass too)
+                conflicts += bool(python and python.conflict)
+    assert checked > DAYS and conflicts > 0  # the cases do set states and conflicts (an empty comparison would pass)
+
+
+def test_a_capture_beats_fighting_continues_from_the_same_side_on_the_same_day():
+    """Gerasimov says Gornal is liberated; three Russian-side sources say fighting goes on, the same day: the
+    Russian side's status is Russian control, marked as a conflict; control for both sides from one side is
+    contested."""
+    from geo.timeline import day_status
+
+    assert day_status({"russia", "contested"}) == ("russia", True)
+    assert day_status({"ukraine", "contested"}) == ("ukraine", True)
+    assert day_status({"russia", "ukraine"}) == ("contested", True)
+    assert day_status({"russia", "ukraine", "contested"}) == ("contested", True)
+    assert day_status({"contested"}) == ("contested", False)
+    d = "2025-04-26"
+    ivs = intervals([("gornal", "russia", "russia", d)] + [("gornal", "russia", "contested", d)] * 3)
+    assert [(iv.status, iv.conflict) for iv in ivs] == [("russia", True)]
