@@ -474,6 +474,8 @@
       (function (pp, m) {
         m.bindTooltip(function () { return self.tooltip(pp); }, { direction: 'top', offset: [0, -9] });
         m.on('click', function () { m.closeTooltip(); self.select({ kind: 'place', i: pp }); });
+        /* the selected place's ledger is open: its tooltip would only cover the map */
+        m.on('tooltipopen', function () { if (self.selected && self.selected.kind === 'place' && self.selected.i === pp) { m.closeTooltip(); } });
       })(p, mk);
       mk.addTo(layer);
       var outer = mk.getElement();
@@ -568,7 +570,7 @@
       var ll = sel.kind === 'place' ? [this.data.p[sel.i][3], this.data.p[sel.i][4]]
         : sel.kind === 'town' ? [this.towns[sel.i][3], this.towns[sel.i][4]] : null;
       if (ll) { this.map.setView(ll, Math.max(this.map.getZoom(), 11), { animate: false }); this.reveal(sel); }
-    } else if (sel && sel.kind !== 'unlocated') {
+    } else if (sel && sel.kind !== 'unlocated' && !(opts && opts.keepView)) {
       this.reveal(sel, true);
     }
     this.scheduleHash();
@@ -791,8 +793,9 @@
     var view = null;
     if (h.zoom !== undefined || h.at !== undefined) {
       var z = h.zoom === undefined ? map.getZoom() : +h.zoom, m = /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/.exec(h.at || '');
-      if (h.zoom !== undefined && !(/^\d+$/.test(h.zoom) && z >= map.getMinZoom() && z <= map.getMaxZoom())) {
-        errors.push('zoom=' + h.zoom + ' is not a zoom level (' + map.getMinZoom() + '-' + map.getMaxZoom() + '); zoom kept');
+      var zmax = Math.min(map.getMaxZoom(), 19), zmin = Math.max(map.getMinZoom(), 0);
+      if (h.zoom !== undefined && !(/^\d+$/.test(h.zoom) && z >= zmin && z <= zmax)) {
+        errors.push('zoom=' + h.zoom + ' is not a zoom level (' + zmin + '-' + zmax + '); zoom kept');
         z = map.getZoom();
       }
       var at = map.getCenter();
@@ -810,7 +813,7 @@
       if (p === undefined) { errors.push('place=' + h.place + ': no settlement by that name on this map'); }
       else { sel = { kind: 'place', i: p }; }
     }
-    this.select(sel, { zoom: !view });
+    this.select(sel, view ? { keepView: true } : { zoom: true });
     this.emit('day');
     this.emit('visible');
     this.notify(errors);
