@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .ingest.articles import read_articles
-from .normalize import skeleton
+from .normalize import fold_name, skeleton
 from .pipeline import extract
 from .places.gazetteer import Gazetteer, load
 from .places.resolve import UNLOCATED
@@ -89,10 +89,16 @@ def evaluate(articles_dir: Path, truth_path: Path, gaz: Gazetteer | None = None)
 
     def matches(row: dict, place_id: str, mention: str) -> bool:
         ids, keys = row["_ids"], row["_keys"]
-        return place_id in ids or (place_id.startswith(UNLOCATED) and skeleton(mention) in keys)
+        if place_id in ids:
+            return True
+        if not place_id.startswith(UNLOCATED):
+            return False
+        # A name the gazetteer lacks matches by its romanisation skeleton, or (Cyrillic has none) as written.
+        return skeleton(mention) in keys or fold_name(mention) in row["_surface"]
 
     for row in truth:
         row["_ids"], row["_keys"] = _acceptable(gaz, row)
+        row["_surface"] = {fold_name(row[k]) for k in ("mention", "settlement_native") if row.get(k)}
 
     # Mentions: (article, settlement).
     truth_pairs: dict[tuple[str, str], dict] = {}

@@ -313,8 +313,17 @@ def _bounded(folded: str, start: int, end: int) -> bool:
     return not (before.isalnum() or before == "\x00") and not (after.isalnum() or after == "\x00")
 
 
+# A list that ends in a plural region word names regions: "the Glushkovsky, Rylsky and Korenevsky districts".
+_LIST_OF_REGIONS = re.compile(r"(?:\s*(?:,|and|и|і|та)\s*[\w'-]+){1,5}\s+(districts|raions|regions|oblasts|районов|районы|"
+                              r"районах|районів|районах|области|областей|областях|областях)\b")
+
+
 def _next_word(folded: str, end: int) -> str:
     m = re.match(r"(?:'s)?[\s,]*([\w']+)", folded[end:end + 40])
+    if m and m.group(1) not in REGION_WORDS:
+        listed = _LIST_OF_REGIONS.match(folded, end)
+        if listed:
+            return listed.group(1)
     return m.group(1) if m else ""
 
 

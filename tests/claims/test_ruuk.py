@@ -135,3 +135,8 @@ def test_a_rewritten_statement_goes_on_in_its_speakers_voice():
     art = Article(stem="e", path="e.txt", text="Russian troops took Guyevo, the Russian Defence Ministry said.\n\n"
                   "Fighting continues near Plekhovo.", publisher="Test Wire", published="2025-03-13")
     assert [c.claimant for c in extract([art], load()).claims if c.mention == "Plekhovo"] == ["Test Wire"]
+
+
+def test_a_direction_is_not_a_claim_in_russian():
+    got = run("Противник закрепляется в Басовке, пробуя двигаться в сторону Юнаковки, сообщает DeepState.")
+    assert [c[0] for c in got] == ["Basivka"]

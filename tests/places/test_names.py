@@ -114,3 +114,10 @@ def test_common_word_needs_a_settlement_slot():
     assert claims == []
     claim = one_claim("Russian troops liberated the village of Pravda, the Russian Defence Ministry said.")
     assert claim[0] == "Pravda" and claim[1] == "russia"
+
+
+def test_a_list_ending_in_districts_names_districts_not_towns():
+    from conftest import extract_text
+
+    _, ex = extract_text("Residents were evacuated from the Glushkovsky, Rylsky and Korenevsky districts.")
+    assert [m.text for m in ex.mentions if m.place is not None and m.place.in_theatre] == []
