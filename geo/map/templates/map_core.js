@@ -494,7 +494,7 @@
     if (!outer) { return; }
     var kind = kindOf(code), prec = this.data.p[p][5], sel = this.selected && this.selected.kind === 'place' && this.selected.i === p;
     outer.setAttribute('data-state', kind);
-    outer.classList.toggle('gc-sel', !!sel);
+    if (sel || outer._gcSel) { outer.classList.toggle('gc-sel', !!sel); outer._gcSel = !!sel; }
     var hidden = kind === 'none' || (this.onlyDisputed && kind !== 'disputed' && !(code & 16));
     if (hidden && !sel) { outer.style.display = 'none'; return; }
     outer.style.display = '';
@@ -638,8 +638,13 @@
       out.nClaims++;
       if (out.claims.length < limit) { out.claims.push(ci); }
     }
-    var prev = out.prev === null ? -1 : out.prev, n = this.state.length;
-    for (var p = 0; p < n; p++) {
+    /* only a place with a claim on `day` can have changed since the previous claim day (nothing is dated in
+       between), so the changes cost the day's claims, not every place */
+    var prev = out.prev === null ? -1 : out.prev, done = new Set();
+    for (k = this.dayStart[day]; k < this.dayStart[day + 1]; k++) {
+      var p = this.cPlace[this.byDay[k]];
+      if (done.has(p)) { continue; }
+      done.add(p);
       var now = day === this.day ? this.state[p] : this.computeState(p, day);
       var was = prev < 0 ? 0 : this.computeState(p, prev);
       if ((now & 23) !== (was & 23)) {
