@@ -287,12 +287,13 @@ about 127 of geo.map's bytes per claim are the quoted sentence itself.
   the browser from the names.  The page decodes it once at load into per-place, per-side
   interval lists; a step is one binary search per place and side and restyles only markers
   whose state changed.
-* The base layer is the gazetteer's raion outlines (thin, dashed) and oblast outlines (heavy);
-  there is no separate border file, the RU–UA state border is the union of the oblast edges.
-  Settlement labels (`name_en`) appear at zoom ≥ 10 or when ≤ 30 places are in view (≤ 300 at
-  once, `GeoClaims.LABELS`; a label overlapping one already placed is skipped, lowest place index
-  first); they are built on `moveend` only, never on a slider step (0 labels at the fitted zoom
-  of the 2,000-place pages, ~60 at zoom 10).
+* The base layer is the gazetteer's raion outlines (thin, dashed), oblast outlines, the RU–UA
+  state border and the main rivers (`gazetteer/orientation.json`).  Labels: the gazetteer's towns
+  by size (cities always, towns from zoom 7, villages from 11) and, on pages of up to 300 places,
+  the places with claims (from zoom 10 on larger ones); ≤ 300 at once (`GeoClaims.LABELS`), a label
+  overlapping one already placed is skipped; built on `moveend` only, never on a slider step.
+  The day's news panel is drawn on the next animation frame (once per frame however many steps
+  a drag or play makes) from the day's claims only; it is not part of the step figure.
 * Timings come from a shared machine (load average ~3.5 during the last run), so they move
   between runs: five more runs of the 2,000 × 50,000 page gave a step mean of 6–11 ms and a max
   of 17–36 ms, the same range as the previous (per-claim-array) payload measured alongside.
