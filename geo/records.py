@@ -23,6 +23,7 @@ class Article:
     content_hash: str = ""
     published_source: str = "meta"  # meta | dateline | none
     signature: tuple[int, int, int] = (0, 0, 0)  # (size, mtime_ns, metadata mtime_ns) when read: a cheap "unchanged?"
+    language: str = ""  # en | ru | uk: from the metadata, else detected when read; "" not known (the claims stage guesses)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,13 @@ from typing import NamedTuple
 
 from .records import Article, Claim, Mention, Place
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
   stem TEXT PRIMARY KEY, path TEXT NOT NULL, content_hash TEXT NOT NULL, publisher TEXT, published TEXT,
   published_source TEXT, url TEXT, title TEXT, extractor_version TEXT NOT NULL, size INTEGER, mtime_ns INTEGER,
-  meta_mtime_ns INTEGER
+  meta_mtime_ns INTEGER, language TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS places (
   id TEXT PRIMARY KEY, name_en TEXT NOT NULL, name_ru TEXT, name_uk TEXT, lat REAL, lon REAL, country TEXT,
@@ -60,7 +60,7 @@ CREATE INDEX IF NOT EXISTS article_claims_key ON article_claims(place_id, status
 # The columns of each table, in schema order; every insert names its columns from these.
 META_COLUMNS = ("key", "value")
 ARTICLE_COLUMNS = ("stem", "path", "content_hash", "publisher", "published", "published_source", "url", "title",
-                   "extractor_version", "size", "mtime_ns", "meta_mtime_ns")
+                   "extractor_version", "size", "mtime_ns", "meta_mtime_ns", "language")
 PLACE_COLUMNS = ("id", "name_en", "name_ru", "name_uk", "lat", "lon", "country", "oblast", "raion", "precision",
                  "precision_source", "coord_source")
 PLACE_NAME_COLUMNS = ("name", "place_id")
@@ -165,7 +165,7 @@ def stored_articles(db: sqlite3.Connection) -> tuple[dict[str, Article], dict[st
         by_path[os.path.abspath(r["path"])] = Article(
             stem=r["stem"], path=r["path"], text="", publisher=r["publisher"], published=r["published"], url=r["url"],
             title=r["title"], content_hash=r["content_hash"], published_source=r["published_source"] or "meta",
-            signature=(r["size"] or 0, r["mtime_ns"] or 0, r["meta_mtime_ns"] or 0))
+            signature=(r["size"] or 0, r["mtime_ns"] or 0, r["meta_mtime_ns"] or 0), language=r["language"] or "")
         versions[r["stem"]] = (r["content_hash"], r["extractor_version"])
     return by_path, versions
 
@@ -193,7 +193,7 @@ def remove_articles(db: sqlite3.Connection, stems: Iterable[str]) -> None:
 def add_article(db: sqlite3.Connection, a: Article, mentions: list[Mention], claims: list[Claim], version: str) -> None:
     db.execute(_insert("articles", ARTICLE_COLUMNS), (
         a.stem, a.path, a.content_hash, a.publisher, a.published, a.published_source, a.url, a.title, version,
-        *a.signature))
+        *a.signature, a.language))
     db.executemany(_insert("mentions", MENTION_COLUMNS, "OR IGNORE"), [
         (m.article, m.start, m.end, m.text, m.place_id, json.dumps(list(m.candidates)), m.reason) for m in mentions])
     db.executemany(_insert("article_claims", ARTICLE_CLAIM_COLUMNS), [

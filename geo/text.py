@@ -2,6 +2,8 @@
 byte order mark) or Windows-1251 (a spreadsheet's save), so the encoding is detected, not assumed."""
 from __future__ import annotations
 
+import re
+
 
 def decode(data: bytes) -> str:
     """Decode article bytes: BOMs, then UTF-8, then UTF-16 without BOM, then Windows-1251."""
@@ -53,3 +55,23 @@ def decode_noting(data: bytes) -> tuple[str, str | None]:
     if letters and (cyr / letters > 0.5 or all(c.isprintable() or c.isspace() for c in text)):
         return text, None
     raise UnicodeDecodeError("cp1251", data, 0, 1, "not text in any known encoding")
+
+
+LANGUAGES = ("en", "ru", "uk")
+_UK_WORDS = re.compile(r"(?<![\w])(?:що|це|та|від|які|який|вони|його|також|щоб|було|України|бо|між)(?![\w])", re.I)
+_RU_WORDS = re.compile(r"(?<![\w])(?:что|это|как|от|которые|который|они|его|также|чтобы|было|России|или|между)(?![\w])", re.I)
+
+
+def detect_language(text: str) -> str:
+    """en, ru or uk of an article, from its letters and its commonest words: Latin text is English; Cyrillic
+    is Ukrainian by і ї є ґ and words like "що", "від", Russian by ы э ъ ё and "что", "от". Cheap and
+    deterministic (`language` in the article's metadata, when given, wins)."""
+    sample = text[:6000]
+    low = sample.lower()
+    cyr = sum(1 for c in low if "а" <= c <= "я" or c in "ёіїєґ")
+    lat = sum(1 for c in low if "a" <= c <= "z")
+    if cyr <= lat:
+        return "en"
+    uk = sum(low.count(c) for c in "іїєґ") + 3 * len(_UK_WORDS.findall(sample))
+    ru = sum(low.count(c) for c in "ыэъё") + 3 * len(_RU_WORDS.findall(sample))
+    return "uk" if uk > ru else "ru"

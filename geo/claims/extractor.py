@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..records import Article, Claim, Mention, Place
+from ..text import detect_language
 from .dates import DateContext, explicit_dates, rules as date_rules
 from .lexicon import Lexicon, lexicon
 from .rules import OTHER, Role, Rules
@@ -34,7 +35,7 @@ class _SentenceInfo:
 class ArticleClaims:
     def __init__(self, article: Article, country_of: Callable[[str], str | None] | None = None,
                  lang: str | None = None) -> None:
-        lang = lang or getattr(article, "language", None) or guess_language(article.text)
+        lang = lang or article.language or detect_language(article.text)
         self.country_of = country_of or (lambda name: None)
         self.article = article
         self.lang = lang
@@ -376,18 +377,6 @@ class ArticleClaims:
         if frame.speaker.side in OTHER:
             voices.append((frame.speaker, f"{frame.how}; calls the claim false", ""))
         return voices
-
-
-def guess_language(text: str) -> str:
-    """en, ru or uk from the letters a text uses (a stand-in until articles carry their language)."""
-    sample = text[:4000]
-    cyr = sum(1 for c in sample if "а" <= c.lower() <= "я" or c.lower() in "ёіїєґ")
-    lat = sum(1 for c in sample if "a" <= c.lower() <= "z")
-    if cyr <= lat:
-        return "en"
-    uk = sum(sample.lower().count(c) for c in "іїєґ")
-    ru = sum(sample.lower().count(c) for c in "ыэъё")
-    return "uk" if uk > ru else "ru"
 
 
 def article_claims(article: Article, mentions: list[Mention],

@@ -15,11 +15,11 @@ from pathlib import Path
 
 from ..normalize import INVISIBLE
 from ..records import Article
-from ..text import decode, decode_noting, utf16_without_bom
+from ..text import decode, decode_noting, utf16_without_bom, LANGUAGES, detect_language
 from .datelines import dateline
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
-META_KEYS = {"url", "publisher", "published", "title"}
+META_KEYS = {"url", "publisher", "published", "title", "language"}
 MAX_BYTES = 64 * 1024 * 1024  # a saved web page with inline images can be large; its text is far smaller
 # Text beyond this is not one news article (a dump, a log, a whole archive in one file): it is skipped with a
 # reason instead of holding the build for minutes (extraction runs at roughly 0.2 MB of text per second).
@@ -116,6 +116,12 @@ def read_meta(path: Path) -> tuple[dict[str, str | None], list[str]]:
     if url and not is_http_url(url):
         warnings.append(f"{path.name}: url {url[:60]!r} is not http(s); ignored")
         meta["url"] = None
+    lang = meta.get("language")
+    if lang is not None and lang.strip().lower() not in LANGUAGES:
+        warnings.append(f"{path.name}: language {lang[:20]!r} is not one of {', '.join(LANGUAGES)}; detected from the text instead")
+        meta["language"] = None
+    elif lang:
+        meta["language"] = lang.strip().lower()
     return meta, warnings
 
 
@@ -209,6 +215,7 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
         stem=stem, path=str(path), text=text, publisher=meta.get("publisher"), published=published,
         url=meta.get("url"), title=meta.get("title"),
         content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(), published_source=source,
+        language=meta.get("language") or detect_language(text),
     )
     return article, problems
 
