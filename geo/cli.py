@@ -233,6 +233,163 @@ def _write_atomic(target: Path, write) -> None:
         tmp.unlink(missing_ok=True)
 
 
+@main.group(short_help="Reference control layers (dated control polygons) to compare the claims with.")
+def reference() -> None:
+    """Reference control layers: folders of dated control polygons (DeepState's raw snapshots, or GeoJSON of
+    your own) registered in the store. `geo build` draws the layer of the slider day under the markers;
+    `geo assess` says how often, and how far ahead, each claimant's claims were confirmed by it.
+
+    Example:
+
+    \b
+        geo reference add deepstate ~/deepstate --format deepstate
+        geo reference add mine ~/snapshots --format generic --default RU=russia,UA=ukraine
+    """
+
+
+def _layer_store(db: Path | None) -> Path:
+    """The store to register layers in: --db, the project's, else maps/claims.sqlite here (created)."""
+    from .project import find_store
+
+    return db or find_store() or Path(DEFAULT_DB)
+
+
+@reference.command(name="add", short_help="Register a folder of dated control polygons as a reference layer.")
+@click.argument("name")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["deepstate", "generic"]), required=True,
+              help="deepstate: DeepState's raw API snapshots named by Unix time; generic: GeoJSON named "
+                   "YYYY-MM-DD*.geojson (or a date per feature) with a controller per polygon.")
+@click.option("--default", "defaults", metavar="RU=russia,UA=ukraine",
+              help="The controller of a point no polygon covers, by the country it is in (deepstate: "
+                   "RU=russia,UA=ukraine unless given; generic: none, such points are not compared).")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"The store to register it in [default: {DEFAULT_DB} of this project, created if need be].")
+def reference_add(name: str, folder: Path, fmt: str, defaults: str | None, db: Path | None) -> None:
+    """Register FOLDER as the reference layer NAME (replacing one of that name). The folder is read once to
+    check it: each file that cannot be used (no date, bad geometry, an unknown status key, empty) is named
+    with its reason and left out; the layer is refused when no snapshot is usable.
+
+    Example:
+
+    \b
+        geo reference add deepstate ~/deepstate --format deepstate
+        geo reference add mine ~/snapshots --format generic --default RU=russia,UA=ukraine
+    """
+    from .reference.layers import LayerError, register
+
+    try:
+        lines = register(_layer_store(db), name, folder, fmt, defaults)
+    except LayerError as exc:
+        raise click.ClickException(str(exc)) from None
+    for line in lines:
+        click.echo(line)
+
+
+@reference.command(name="remove", short_help="Unregister a reference layer (its folder is left alone).")
+@click.argument("name")
+@click.option("--db", type=click.Path(path_type=Path),
+              help=f"The store to read [default: {DEFAULT_DB} of this project].")
+def reference_remove(name: str, db: Path | None) -> None:
+    """Unregister the reference layer NAME; its folder is not touched. Run `geo build` to redraw the map.
+
+    Example:
+
+    \b
+        geo reference remove deepstate
+    """
+    from .reference.layers import unregister
+
+    if not unregister(_store(db), name):
+        raise click.ClickException(f"no reference layer named {name!r} (`geo reference list` shows them)")
+    click.echo(f"removed {name}")
+
+
+@reference.command(name="list", short_help="The registered reference layers and their snapshots.")
+@click.option("--db", type=click.Path(path_type=Path),
+              help=f"The store to read [default: {DEFAULT_DB} of this project].")
+def reference_list(db: Path | None) -> None:
+    """The registered reference layers: format, snapshots and their days, the default for uncovered points,
+    the folder, and each file that cannot be used.
+
+    Example:
+
+    \b
+        geo reference list
+    """
+    from .reference.assess import layers_of
+    from .reference.layers import describe
+    from .store import connect
+
+    path = _store(db)
+    try:
+        conn = connect(path)
+    except (FileNotFoundError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    layers = layers_of(conn)
+    conn.close()
+    if not layers:
+        click.echo("no reference layers (add one with `geo reference add NAME FOLDER --format deepstate|generic`)")
+    for layer in layers:
+        line, problems = describe(layer, path)
+        click.echo(line)
+        for p in problems:
+            click.echo(f"  skipped {p}")
+
+
+@main.command(short_help="How often, and how far ahead, a reference layer confirmed each claimant's claims.")
+@click.option("--reference", "names", multiple=True, metavar="NAME",
+              help="The layer to compare with (repeatable) [default: every registered layer].")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="table: for reading; csv or json: one record per side or claimant and layer.")
+@click.option("--db", type=click.Path(path_type=Path),
+              help=f"The store to read [default: {DEFAULT_DB} of this project].")
+def assess(names: tuple[str, ...], fmt: str, db: Path | None) -> None:
+    """Each located, dated claim against a reference layer: the layer's state at the settlement on the claim's
+    day (its last snapshot on or before it) and the first day it agreed. Per side and per claimant: claims
+    compared, agreeing on the day, within 7 and within 30 days, the median lead in days of the claims the
+    layer confirmed only later (with their count), and the claims it never confirmed.
+
+    Example:
+
+    \b
+        geo assess --reference deepstate
+        geo assess --format csv > agreement.csv
+    """
+    from rich.console import Console
+
+    from .places import gazetteer as gz
+    from .reference import assess as ra
+    from .reference.layers import cache_dir
+    from .store import connect
+
+    path = _store(db)
+    try:
+        conn = connect(path)
+    except (FileNotFoundError, RuntimeError) as exc:
+        raise click.ClickException(str(exc)) from None
+    layers = ra.layers_of(conn)
+    unknown = sorted(set(names) - {layer.name for layer in layers})
+    if unknown:
+        conn.close()
+        raise click.ClickException(f"no reference layer named {', '.join(map(repr, unknown))} "
+                                   f"(registered: {', '.join(layer.name for layer in layers) or 'none'})")
+    if not layers:
+        conn.close()
+        raise click.ClickException("no reference layers: add one with `geo reference add NAME FOLDER --format deepstate|generic`")
+    chosen = [layer for layer in layers if not names or layer.name in names]
+    result = ra.assess(conn, chosen, gz.DEFAULT_DIR, cache_dir(path))
+    conn.close()
+    for p in result.problems:
+        click.echo(f"skipped {p}", err=True)
+    if fmt == "json":
+        click.echo(ra.to_json(result), nl=False)
+    elif fmt == "csv":
+        click.echo(ra.to_csv(result), nl=False)
+    else:
+        ra.print_table(result, Console(width=100, highlight=False))
+
+
 @main.command(short_help="The places a name can mean, with coordinates, raion and oblast.")
 @click.argument("name")
 @click.option("--explain", is_flag=True, help="Say how the name was matched and how homonyms are chosen.")

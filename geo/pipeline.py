@@ -295,6 +295,9 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
                             f"{key[0]} ({key[1]} claims): {old[0] if old else 'none'} → {new[0] if new else 'none'}"
                             + (f" as of {new[1]}" if new else ""))
                 data, layers = map_data(db, gaz, out_dir)
+                for line in data.reference_problems:
+                    path, _, reason = line.partition(": ")
+                    problems.append(Problem(path, f"{reason}; reference snapshot skipped", fatal=False))
                 page.render_map(data, map_tmp, layers, cache_dir=out_dir / ".cache")
                 counts = store.counts(db)
                 unlocated = store.unlocated_names(db)

@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from .records import Article, Claim, Mention, Place
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -53,6 +53,9 @@ CREATE TABLE IF NOT EXISTS citations (
   claim_id INTEGER NOT NULL REFERENCES claims(id), article TEXT NOT NULL REFERENCES articles(stem),
   evidence TEXT NOT NULL, evidence_start INTEGER NOT NULL, PRIMARY KEY (claim_id, article)
 );
+CREATE TABLE IF NOT EXISTS reference_layers (
+  name TEXT PRIMARY KEY, folder TEXT NOT NULL, format TEXT NOT NULL, defaults TEXT NOT NULL DEFAULT '{}'
+);
 CREATE INDEX IF NOT EXISTS claims_place ON claims(place_id, date);
 CREATE INDEX IF NOT EXISTS claims_key ON claims(place_id, status, claimant, date);
 CREATE INDEX IF NOT EXISTS article_claims_key ON article_claims(place_id, status, claimant, date);
@@ -72,6 +75,7 @@ CLAIM_COLUMNS = ("place_id", "mention", "status", "claimant", "claimant_side", "
 ARTICLE_CLAIM_COLUMNS = ("article", "seq", *CLAIM_COLUMNS)
 GROUPED_CLAIM_COLUMNS = ("id", "article", *CLAIM_COLUMNS)  # claims: one per group, its earliest outlet's sentence
 CITATION_COLUMNS = ("claim_id", "article", "evidence", "evidence_start")
+REFERENCE_COLUMNS = ("name", "folder", "format", "defaults")
 
 
 def _insert(table: str, columns: tuple[str, ...], conflict: str = "") -> str:
@@ -100,12 +104,14 @@ def claim_key(c: Claim) -> GroupKey:
 
 
 def migrate(db: sqlite3.Connection) -> None:
-    """Bring a store to SCHEMA_VERSION. Everything in a store is derived from the articles, so an older
-    store (1: no per-article claims; 2: no file signatures) is emptied and its articles are read again."""
+    """Bring a store to SCHEMA_VERSION. Everything in a store before version 5 is derived from the articles, so
+    such a store (1: no per-article claims; 2: no file signatures; 4: no languages) is emptied and its articles
+    are read again. 6 adds the reference layers, which are the user's (`geo reference add`): a version 5 store
+    keeps everything and gains their table."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise RuntimeError(f"store schema version {version} is newer than this tool ({SCHEMA_VERSION})")
-    if 0 < version < SCHEMA_VERSION:
+    if 0 < version < 5:
         for table in ("citations", "claims", "article_claims", "mentions", "articles", "place_names", "places", "meta"):
             db.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in TABLES.split(";"):  # not executescript: it would commit the open transaction
@@ -286,13 +292,16 @@ def regroup(db: sqlite3.Connection, touched: set[GroupKey] | None = None) -> Non
     db.execute("DELETE FROM place_names WHERE place_id NOT IN (SELECT id FROM places)")
 
 
+READABLE_VERSIONS = (5, SCHEMA_VERSION)  # 5 differs only by the reference layers' table (none registered)
+
+
 def connect(path: Path) -> sqlite3.Connection:
     if not Path(path).exists():
         raise FileNotFoundError(f"{path}: no store here (run `geo build` first)")
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     db.row_factory = sqlite3.Row
     version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version != SCHEMA_VERSION:
+    if version not in READABLE_VERSIONS:
         raise RuntimeError(f"{path}: store schema version {version}, this tool reads {SCHEMA_VERSION}; run `geo build`")
     return db
 
@@ -410,3 +419,25 @@ def map_claim_rows(db: sqlite3.Connection) -> Iterator[tuple]:
     cur = db.cursor()
     cur.row_factory = None
     return iter(cur.execute(_MAP_CLAIMS))
+
+
+# -- reference layers (`geo reference`) --------------------------------------------------------------------
+def add_reference(db: sqlite3.Connection, name: str, folder: str, fmt: str, defaults: dict[str, str]) -> bool:
+    """Register (or replace) a reference layer; True when it replaced one of that name."""
+    existed = db.execute("SELECT 1 FROM reference_layers WHERE name = ?", (name,)).fetchone() is not None
+    db.execute(_insert("reference_layers", REFERENCE_COLUMNS, "OR REPLACE"),
+               (name, folder, fmt, json.dumps(defaults, sort_keys=True)))
+    return existed
+
+
+def remove_reference(db: sqlite3.Connection, name: str) -> bool:
+    return db.execute("DELETE FROM reference_layers WHERE name = ?", (name,)).rowcount > 0
+
+
+def references(db: sqlite3.Connection) -> list[sqlite3.Row]:
+    """The registered reference layers, by name (none in a version 5 store)."""
+    if db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reference_layers'").fetchone() is None:
+        return []
+    cur = db.execute("SELECT * FROM reference_layers ORDER BY name")
+    cur.row_factory = sqlite3.Row
+    return cur.fetchall()

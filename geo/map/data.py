@@ -86,6 +86,8 @@ class MapData:
     last: str | None = None
     stale_days: int = STALE_DAYS
     towns: tuple[Town, ...] = ()
+    references: tuple = ()  # `geo.map.reference.ReferenceMap`s of the registered reference layers
+    reference_problems: tuple[str, ...] = ()  # "FILE: why" of each snapshot that could not be used
 
 
 def precision_note(row) -> str:
@@ -133,9 +135,13 @@ def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[Map
         if place_id in unlocated:
             unlocated[place_id].claims.append(len(claims) - 1)
     dated = {c.date for c in claims if c.date}
+    from .reference import reference_maps
+
+    refs, ref_problems = reference_maps(db, gaz.directory, map_dir / ".cache", [p.id for p in places])
     data = MapData(places=places, claims=claims, unlocated=sorted(unlocated.values(), key=lambda u: u.name),
                    first=min(dated) if dated else None, last=max(dated) if dated else None,
-                   towns=towns(gaz, set(index) | set(unlocated)))
+                   towns=towns(gaz, set(index) | set(unlocated)), references=refs,
+                   reference_problems=tuple(ref_problems))
     layers = json.loads((gaz.directory / "base_layers.json").read_text(encoding="utf-8"))
     orientation = gaz.directory / "orientation.json"  # the state border and rivers (gazetteer/orientation.py)
     if orientation.exists():

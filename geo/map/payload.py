@@ -34,6 +34,7 @@ decoded by ``GeoClaims.App`` in ``templates/map_core.js``)::
     t: gazetteer places with no claim, largest first [name_en, name_ru, name_uk, lat, lon, population, raion(s),
         oblast(s)] (labels by size, search "no claims yet")
     b: {oblasts, raions} GeoJSON; border, rivers: MultiLineString coordinates (gazetteer/orientation.json)
+    r: reference layers, only when one is registered (layout in geo/map/reference.py)
 """
 
 from __future__ import annotations
@@ -197,11 +198,14 @@ def build_payload(data: MapData, base_layers: dict | None = None) -> dict:
     for k in ("border", "rivers"):  # the orientation lines, when the gazetteer has them
         if base_layers.get(k):
             outlines[k] = base_layers[k]
-    return {
+    out = {
         "v": 3, "first": first.isoformat(), "last": last.isoformat(), "n": (last - first).days + 1,
         "stale": int(data.stale_days or 30), "s": strings.table, "p": places, "c": columns["c"], "a": columns["a"],
         "u": _unlocated(data.unlocated, order), "b": outlines, "t": towns,
     }
+    if data.references:  # only a registered layer changes the page (geo/map/reference.py)
+        out["r"] = [ref.payload for ref in data.references]
+    return out
 
 
 def _day_range(data: MapData) -> tuple[_dt.date, _dt.date]:
