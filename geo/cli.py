@@ -186,7 +186,9 @@ def export(db: Path | None, fmt: str, output: Path | None) -> None:
     """One record per claim (place, coordinate, status, claimant and side, date and its precision, publisher,
     quoted sentence, cue, rule, citations), as JSON lines, CSV or GeoJSON; or a GeoPackage with a point layer of
     settlements (latest claimed status per side), the claims and the citations. A week- or month-precision claim
-    carries the first day of its period as its date.
+    carries the first day of its period as its date. With reference layers registered, each claim also carries
+    each layer's state at the place on its day (ref_NAME), the snapshot's day, the first day the layer agreed and
+    the lead in days.
 
     Example:
 
@@ -205,7 +207,14 @@ def export(db: Path | None, fmt: str, output: Path | None) -> None:
         conn = connect(path)
     except (FileNotFoundError, RuntimeError) as exc:
         raise click.ClickException(str(exc)) from None
-    recs = records(conn)
+    from .places import gazetteer as gz
+    from .reference.assess import export_columns
+    from .reference.layers import cache_dir
+
+    reference, _, problems = export_columns(conn, gz.DEFAULT_DIR, cache_dir(path))
+    for p in problems:
+        click.echo(f"skipped {p}", err=True)
+    recs = records(conn, reference)
     conn.close()
     if gpkg is not None:
         _write_atomic(gpkg, lambda tmp: to_gpkg(recs, tmp))

@@ -22,7 +22,9 @@ ACLED = {"event_date": "date", "time_precision": "date_precision", "geo_precisio
 TIME_PRECISION = {"day": 1, "week": 2, "month": 3, "none": None}
 
 
-def records(db: sqlite3.Connection) -> list[dict]:
+def records(db: sqlite3.Connection, reference: dict[int, dict] | None = None) -> list[dict]:
+    """One record per claim; `reference` (`geo.reference.assess.export_columns`) adds each registered layer's
+    state, snapshot, first agreement and lead after the claim's own fields."""
     from .query import period_start
 
     out = []
@@ -42,6 +44,8 @@ def records(db: sqlite3.Connection) -> list[dict]:
             "precision_source": r["precision_source"] or None,
             "citations": [{"article": c["article"], "publisher": c["publisher"], "url": c["url"]} for c in cites],
         })
+        if reference:
+            out[-1].update(reference.get(r["id"], {}))
     return out
 
 
@@ -52,6 +56,7 @@ def to_jsonl(recs: list[dict]) -> str:
 def to_csv(recs: list[dict]) -> str:
     buf = io.StringIO()
     cols = FIELDS + ["event_date", "time_precision", "source", "notes"]
+    cols += [k for k in (recs[0] if recs else {}) if k.startswith("ref_")]  # the reference layers' columns, if any
     w = csv.DictWriter(buf, cols, lineterminator="\n", extrasaction="ignore")
     w.writeheader()
     for r in recs:

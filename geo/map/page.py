@@ -96,9 +96,29 @@ def page_shell(stale_days: int, cache_dir: Path | None = None) -> str:
     return shell
 
 
+DATA_TAG = '<script type="application/json" id="gc-data">'
+
+
+def reference_assets() -> str:
+    """The reference layers' script and style (templates/reference.js, .css), inlined only into a page that has
+    a registered layer: a page without one stays the same bytes."""
+    import re
+
+    def inline(name: str, tag: str) -> str:  # as controls._inline_safe, without importing folium
+        text = (Path(__file__).with_name("templates") / name).read_text(encoding="utf-8")
+        return re.sub(rf"</({tag})", r"<\\/\1", text, flags=re.IGNORECASE)
+
+    js, css = inline("reference.js", "script"), inline("reference.css", "style")
+    return f"<style>{css}</style>\n<script>{js}</script>\n"
+
+
 def render_html(data: MapData, base_layers: dict | None = None, cache_dir: Path | None = None) -> str:
     payload = build_payload(data, base_layers)
     before, after = page_shell(payload["stale"], cache_dir).split(PAYLOAD_SLOT)
+    if payload.get("r"):
+        # after the state engine (it extends GeoClaims.App) and before the app is made from the data
+        at = before.rindex(DATA_TAG)
+        before = before[:at] + reference_assets() + before[at:]
     return before + payload_json(payload) + after
 
 

@@ -101,6 +101,26 @@ def claim_verdicts(db: sqlite3.Connection, states: PlaceStates) -> dict[int, Ver
             for r in store.all_claims(db)}
 
 
+def export_columns(db: sqlite3.Connection, gazetteer_dir: Path,
+                   cache_dir: Path | None) -> tuple[dict[int, dict[str, Any]], list[str], list[str]]:
+    """The exports' reference columns: store claim id → {ref_NAME: state, ref_NAME_snapshot, ref_NAME_agreed,
+    ref_NAME_lead}, the column names (none without a registered layer), and the unusable files."""
+    out: dict[int, dict[str, Any]] = {}
+    columns: list[str] = []
+    problems: list[str] = []
+    layers = layers_of(db)
+    if not layers:
+        return out, columns, problems
+    for st in load_states(db, layers, gazetteer_dir, cache_dir):
+        name = f"ref_{st.loaded.layer.name}"
+        columns += [name, f"{name}_snapshot", f"{name}_agreed", f"{name}_lead"]
+        problems += st.loaded.problems
+        for cid, v in claim_verdicts(db, st).items():
+            out.setdefault(cid, {}).update({name: v.state, f"{name}_snapshot": v.snapshot, f"{name}_agreed": v.agreed,
+                                            f"{name}_lead": v.lead})
+    return out, columns, problems
+
+
 @dataclass
 class Row:
     """Agreement figures of one side or one claimant with one reference layer."""

@@ -159,3 +159,40 @@ def test_a_version_5_store_keeps_its_claims(runner, project):
     assert conn.execute("PRAGMA user_version").fetchone()[0] == 6
     assert conn.execute("SELECT COUNT(*) FROM claims").fetchone()[0] == before > 0
     conn.close()
+
+
+def test_only_a_registered_layer_changes_the_map(runner, project):
+    base, db = project
+    out = db.parent
+    before = (out / "index.html").read_bytes()
+    assert _add(runner, db, "ref", generic_folder(base / "ref"), "generic").exit_code == 0
+    assert build_with(runner, base / "articles", out).exit_code == 0
+    with_layer = (out / "index.html").read_bytes()
+    assert with_layer != before and b"gc-refs" in with_layer and b'"r":[{' in with_layer
+    assert build_with(runner, base / "articles", out).exit_code == 0
+    assert (out / "index.html").read_bytes() == with_layer  # deterministic, from the cache as from the files
+    assert runner.invoke(main, ["reference", "remove", "ref", "--db", str(db)]).exit_code == 0
+    assert build_with(runner, base / "articles", out).exit_code == 0
+    assert (out / "index.html").read_bytes() == before
+
+
+def test_exports_carry_the_reference_beside_each_claim(runner, project):
+    base, db = project
+    plain = runner.invoke(main, ["export", "--db", str(db), "--format", "csv"]).stdout
+    assert "ref_" not in plain
+    assert _add(runner, db, "ds", deepstate_folder(base / "ds"), "deepstate").exit_code == 0
+    recs = [json.loads(line) for line in runner.invoke(main, ["export", "--db", str(db), "--format", "jsonl"]).stdout.splitlines()]
+    by = {(r["settlement"], r["date"]): r for r in recs}
+    sudzha = by[("Sudzha", "2024-08-07")]
+    assert (sudzha["ref_ds"], sudzha["ref_ds_snapshot"], sudzha["ref_ds_agreed"], sudzha["ref_ds_lead"]) == (
+        "russia", "2024-08-05", "2024-08-10", 3)
+    plekhovo = by[("Plekhovo", "2024-08-21")]
+    assert (plekhovo["ref_ds"], plekhovo["ref_ds_agreed"], plekhovo["ref_ds_lead"]) == ("russia", None, None)
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(main, ["export", "--db", str(db), "--format", "csv"]).stdout)))
+    assert {r["ref_ds_lead"] for r in rows} == {"0", "3", "8", "15", ""}
+    out = base / "claims.gpkg"
+    assert runner.invoke(main, ["export", "--db", str(db), "--format", "gpkg", "-o", str(out)]).exit_code == 0
+    conn = sqlite3.connect(out)
+    assert conn.execute("SELECT ref_ds, ref_ds_lead FROM claims WHERE settlement = 'Sudzha' ORDER BY date").fetchall() == [
+        ("russia", 3), ("ukraine", 8)]
+    conn.close()
