@@ -56,9 +56,14 @@ def _ring(coords: Any) -> list[int] | None:
 def _parts(controller: str, geom: Any) -> list[list]:
     import shapely
 
+    if not geom.is_valid:  # a self-intersecting outline from the file: repaired before simplifying
+        geom = shapely.make_valid(geom)
     simple = shapely.simplify(geom, TOLERANCE, preserve_topology=True)
     out = []
-    for poly in getattr(simple, "geoms", [simple]):
+    polys = []
+    for g in getattr(simple, "geoms", [simple]):  # make_valid may give a collection of polygons and lines
+        polys += list(getattr(g, "geoms", [g]))
+    for poly in polys:
         if poly.geom_type != "Polygon" or poly.is_empty:
             continue
         outer = _ring(poly.exterior.coords)

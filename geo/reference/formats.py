@@ -60,27 +60,55 @@ def _day(text: str) -> str | None:
         return None
 
 
+def _polygon(rings: Any) -> Any:
+    """A shapely Polygon from GeoJSON rings, through numpy (shapely's `shape` walks every coordinate in Python,
+    which costs seconds over 300 detailed snapshots). A third coordinate (DeepState's 0) is dropped."""
+    import numpy as np
+    import shapely
+
+    if not isinstance(rings, list) or not rings:
+        raise ValueError("a polygon needs at least its outline")
+    arrays = []
+    for ring in rings:
+        a = np.asarray(ring, dtype=float)
+        if a.ndim != 2 or a.shape[1] < 2 or len(a) < 4:
+            raise ValueError("a ring needs four or more [longitude, latitude] positions")
+        arrays.append(a[:, :2])
+    holes = [shapely.linearrings(h) for h in arrays[1:]]
+    return shapely.polygons(shapely.linearrings(arrays[0]), holes=holes or None)
+
+
 def _geometry(raw: Any, n: int) -> Any | None:
-    """The polygonal part of a GeoJSON geometry (None when it has none: a point, a line), 2-D, repaired
-    when it parses but self-intersects; SnapshotError when it cannot be read."""
+    """The polygonal part of a GeoJSON geometry (None when it has none: a point, a line), 2-D; SnapshotError
+    when it cannot be read. A self-intersecting outline is used as drawn (a point is inside by the usual
+    crossing rule); the map repairs it before simplifying."""
     import shapely
     from shapely.geometry import shape
 
     if not isinstance(raw, dict) or "type" not in raw:
         raise SnapshotError(f"feature {n}: no geometry")
-    if raw["type"] in ("Point", "MultiPoint", "LineString", "MultiLineString"):
+    kind = raw["type"]
+    if kind in ("Point", "MultiPoint", "LineString", "MultiLineString"):
         return None
     try:
-        geom = shapely.force_2d(shape(raw))
-    except Exception as exc:  # shapely raises several types for malformed coordinates
+        if kind == "Polygon":
+            geom = _polygon(raw.get("coordinates"))
+        elif kind == "MultiPolygon":
+            coords = raw.get("coordinates")
+            if not isinstance(coords, list) or not coords:
+                raise ValueError("a multipolygon needs its polygons")
+            geom = shapely.multipolygons([_polygon(p) for p in coords])
+        else:
+            geom = shapely.force_2d(shape(raw))
+    except Exception as exc:  # numpy and shapely raise several types for malformed coordinates
         raise SnapshotError(f"feature {n}: bad geometry ({str(exc).splitlines()[0][:80]})") from None
     if geom.is_empty:
         return None
     minx, miny, maxx, maxy = geom.bounds
     if not all(math.isfinite(v) for v in (minx, miny, maxx, maxy)) or minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
         raise SnapshotError(f"feature {n}: bad geometry (coordinates are not longitude, latitude)")
-    if not geom.is_valid:
-        geom = shapely.make_valid(geom)
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
     polys = [g for g in getattr(geom, "geoms", [geom]) if g.geom_type in ("Polygon", "MultiPolygon")]
     if not polys:
         return None
