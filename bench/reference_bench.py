@@ -122,6 +122,7 @@ def main() -> None:
     ap.add_argument("--snapshots", type=int, default=300)
     ap.add_argument("--places", type=int, default=2000)
     ap.add_argument("--claims-per-place", type=int, default=5)
+    ap.add_argument("--browser", action="store_true", help="also time the page with the layer in Chromium")
     ap.add_argument("--repeat", type=int, default=3, help="runs of each timing (the machine is shared: min and median)")
     args = ap.parse_args()
     out = ROOT / "bench" / "out" / "reference"
@@ -170,7 +171,35 @@ def main() -> None:
     verts = sum(len(g.exterior.coords) for s in raw.loaded.snapshots for _, g in s.parts)
     print(f"unsimplified: {verts} vertices in all snapshots; drawn: "
           f"{sum(len(ring) // 2 for q in r['q'] for ring in q[1:])} vertices in the distinct polygons")
+    if args.browser:
+        page_timing(conn, db.parent)
     conn.close()
+
+
+def page_timing(conn, out: Path) -> None:
+    """The built page with the layer in headless Chromium: its size, load, and the cost of a slider step."""
+    from playwright.sync_api import sync_playwright
+
+    from geo.map.data import map_data
+    from geo.map.page import render_map
+
+    data, layers = map_data(conn, load(), out)
+    page = out / "index.html"
+    render_map(data, page, layers, cache_dir=out / ".cache")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=["--no-sandbox"])
+        tab = browser.new_page(viewport={"width": 1280, "height": 800})
+        t = time.perf_counter()
+        tab.goto(page.as_uri())
+        tab.wait_for_selector("html[data-gc-ready='1']", timeout=60000)
+        load_s = time.perf_counter() - t
+        steps = tab.evaluate("""() => { var a = window.geoApp, out = [];
+            for (var d = 0; d < a.nDays; d++) { var t = performance.now(); a.setDay(d);
+              document.body.getBoundingClientRect(); out.push(performance.now() - t); }
+            return out; }""")
+        browser.close()
+    print(f"page with the layer: {page.stat().st_size / 1e6:.2f} MB, ready in {load_s:.2f} s; slider step over "
+          f"{len(steps)} days: mean {statistics.mean(steps):.1f} ms, max {max(steps):.1f} ms")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ Identical snapshots (DeepState often republishes an unchanged map) share one row
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
@@ -56,25 +55,65 @@ def _code_version() -> str:
     return hashlib.sha256(Path(__file__).with_name("formats.py").read_bytes()).hexdigest()[:12]
 
 
-def _encode(snaps: list[Snapshot] | str) -> Any:
-    import shapely
-
-    if isinstance(snaps, str):
-        return snaps
-    return [[s.date, s.source, [[c, base64.b64encode(shapely.to_wkb(g)).decode()] for c, g in s.parts]] for s in snaps]
+def _cache_file(cache_dir: Path, layer: Layer) -> Path:
+    key = hashlib.sha256(f"{os.path.abspath(layer.folder)}|{layer.fmt}".encode()).hexdigest()[:16]
+    return Path(cache_dir) / f"reference-{key}.npz"
 
 
-def _decode(value: Any) -> list[Snapshot] | str:
+def _read_cache(path: Path) -> tuple[dict[str, Any], bytes, list[int]]:
+    """(file name → {"sig", "value"}, the WKB bytes, their offsets) of a cache written by `_write_cache`; empty
+    when there is none or it is of another version. numpy's own format, read without pickle."""
+    import numpy as np
+
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            meta = json.loads(str(z["meta"]))
+            data, offsets = z["wkb"].tobytes(), z["offsets"].tolist()
+        if meta.get("version") == _code_version():
+            return meta["files"], data, offsets
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return {}, b"", []
+
+
+def _decode(value: Any, data: bytes, offsets: list[int]) -> list[Snapshot] | str:
     import shapely
 
     if isinstance(value, str):
         return value
-    return [Snapshot(d, src, tuple((c, shapely.from_wkb(base64.b64decode(w))) for c, w in parts)) for d, src, parts in value]
+    blobs = [data[offsets[w]:offsets[w + 1]] for _, _, parts in value for _, w in parts]
+    geoms = iter(shapely.from_wkb(blobs).tolist()) if blobs else iter([])
+    return [Snapshot(d, src, tuple((c, next(geoms)) for c, _ in parts)) for d, src, parts in value]
 
 
-def _cache_file(cache_dir: Path, layer: Layer) -> Path:
-    key = hashlib.sha256(f"{os.path.abspath(layer.folder)}|{layer.fmt}".encode()).hexdigest()[:16]
-    return Path(cache_dir) / f"reference-{key}.json"
+def _write_cache(path: Path, results: dict[str, tuple[list[int], list[Snapshot] | str]]) -> None:
+    """Every file's signature and result: geometries as WKB in one byte array, the rest as JSON."""
+    import numpy as np
+    import shapely
+
+    blobs: list[bytes] = []
+    files: dict[str, Any] = {}
+    for name, (sig, result) in sorted(results.items()):
+        if isinstance(result, str):
+            files[name] = {"sig": sig, "value": result}
+            continue
+        value = []
+        for snap in result:
+            parts = []
+            for controller, geom in snap.parts:
+                parts.append([controller, len(blobs)])
+                blobs.append(shapely.to_wkb(geom))
+            value.append([snap.date, snap.source, parts])
+        files[name] = {"sig": sig, "value": value}
+    offsets = np.cumsum([0] + [len(b) for b in blobs], dtype=np.int64)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.npz")
+        np.savez(tmp, meta=np.array(json.dumps({"version": _code_version(), "files": files})),
+                 wkb=np.frombuffer(b"".join(blobs), dtype=np.uint8), offsets=offsets)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
 
 
 def load_layer(layer: Layer, cache_dir: Path | None = None) -> Loaded:
@@ -84,16 +123,9 @@ def load_layer(layer: Layer, cache_dir: Path | None = None) -> Loaded:
     folder = Path(layer.folder)
     if not folder.is_dir():
         return Loaded(layer, [], [f"{folder}: reference folder of {layer.name!r} not found"])
-    cached: dict[str, Any] = {}
     path = _cache_file(cache_dir, layer) if cache_dir is not None else None
-    if path is not None:
-        try:
-            doc = json.loads(path.read_text(encoding="utf-8"))
-            if doc.get("version") == _code_version():
-                cached = doc["files"]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass
-    files: dict[str, Any] = {}
+    cached, data, offsets = _read_cache(path) if path is not None else ({}, b"", [])
+    results: dict[str, tuple[list[int], list[Snapshot] | str]] = {}
     by_day: dict[str, Snapshot] = {}
     problems: list[str] = []
     changed = False
@@ -102,14 +134,14 @@ def load_layer(layer: Layer, cache_dir: Path | None = None) -> Loaded:
         sig = [st.st_size, st.st_mtime_ns]
         memo_key = (str(f.resolve()), st.st_size, st.st_mtime_ns, layer.fmt)
         entry = cached.get(f.name)
-        if not (isinstance(entry, dict) and entry.get("sig") == sig):
-            entry = None
         result = _MEMO.get(memo_key)
-        if result is None and entry is not None:
+        if result is None and isinstance(entry, dict) and entry.get("sig") == sig:
             try:
-                result = _decode(entry["value"])
-            except Exception:  # a damaged cache entry is read again from its file
-                result, entry = None, None
+                result = _decode(entry["value"], data, offsets)
+            except Exception:  # a damaged cache entry: the file is read again
+                result = None
+        if not (isinstance(entry, dict) and entry.get("sig") == sig):
+            changed = True  # new to the cache (perhaps read earlier in this process)
         if result is None:
             try:
                 result = READERS[layer.fmt](f)
@@ -117,29 +149,16 @@ def load_layer(layer: Layer, cache_dir: Path | None = None) -> Loaded:
                 result = str(exc)
             except OSError as exc:
                 result = f"cannot be read ({exc.strerror or exc})"
-        if entry is None:
-            entry, changed = {"sig": sig, "value": _encode(result)}, True
         _MEMO[memo_key] = result
-        files[f.name] = entry
+        results[f.name] = (sig, result)
         if isinstance(result, str):
             problems.append(f"{f}: {result}")
             continue
         for snap in result:
             by_day[snap.date] = snap
-    if path is not None and (changed or set(files) != set(cached)):
-        _write_cache(path, files)
+    if path is not None and (changed or set(results) != set(cached)):
+        _write_cache(path, results)
     return Loaded(layer, [by_day[d] for d in sorted(by_day)], problems)
-
-
-def _write_cache(path: Path, files: dict[str, Any]) -> None:
-    out = dict(sorted(files.items()))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"version": _code_version(), "files": out}), encoding="utf-8")
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
 
 
 # -- the country of a point --------------------------------------------------------------------------------

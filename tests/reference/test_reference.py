@@ -196,3 +196,25 @@ def test_exports_carry_the_reference_beside_each_claim(runner, project):
     assert conn.execute("SELECT ref_ds, ref_ds_lead FROM claims WHERE settlement = 'Sudzha' ORDER BY date").fetchall() == [
         ("russia", 3), ("ukraine", 8)]
     conn.close()
+
+
+def test_snapshots_are_cached_by_file_signature(runner, project):
+    from geo.reference import index
+
+    base, db = project
+    folder = generic_folder(base / "ref")
+    assert _add(runner, db, "ref", folder, "generic", "--default", "RU=russia,UA=ukraine").exit_code == 0
+    caches = list((db.parent / ".cache").glob("reference-*.npz"))
+    assert len(caches) == 1
+    index._MEMO.clear()  # as a new process: read from the cache, not the files
+    assert _figures(_assess(runner, db)[("ref", "side", "russia")]) == EXPECTED_SIDES["russia"]
+    # a changed file is read again: the 08-20 snapshot now still holds Sudzha, so Moscow's claim waits until 08-30
+    (folder / "2024-08-20-kursk.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"controller": "ukraine"}, "geometry": box((35.20, 51.05, 35.30, 51.22))},
+        {"type": "Feature", "properties": {"controller": "ukraine"}, "geometry": box((35.00, 51.00, 35.01, 51.01))}]}))
+    index._MEMO.clear()
+    assert _assess(runner, db)[("ref", "side", "russia")]["median_lead"] == 16.5  # leads 18 and 15
+    # a damaged cache only costs time
+    caches[0].write_bytes(b"not a cache")
+    index._MEMO.clear()
+    assert _assess(runner, db)[("ref", "side", "russia")]["median_lead"] == 16.5
