@@ -70,3 +70,24 @@ def test_the_layer_of_the_day_its_age_and_the_disagreement_mark(browser, built):
         assert p.external == [] and p.errors == []
     finally:
         p.close()
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1280, 800)])
+def test_the_reference_panel_keeps_the_layout(browser, built, width, height):  # noqa: F811
+    from test_analyst_browser import PANELS, VISIBLE_RECTS, _page
+
+    p = _page(browser, built.as_uri() + "#date=2024-08-07&place=sudzha", width, height)
+    try:
+        p.page.wait_for_selector("#gc-ledger.open")
+        if p.page.get_attribute("#gc-refs-head", "aria-expanded") == "false":
+            p.page.click("#gc-refs-head")
+        rects = p.page.evaluate(VISIBLE_RECTS, PANELS + ["#gc-refs"])
+        assert any(name == "gc-refs" for name, _ in rects), rects
+        for i, (a, ra) in enumerate(rects):
+            assert ra[0] >= -1 and ra[1] >= -1 and ra[2] <= width + 1 and ra[3] <= height + 1, (a, ra)
+            for b, rb in rects[i + 1:]:
+                assert not (min(ra[2], rb[2]) - max(ra[0], rb[0]) > 0.5 and min(ra[3], rb[3]) - max(ra[1], rb[1]) > 0.5), (a, ra, b, rb)
+        assert "Assessed on this day: Russian-held" in p.page.text_content("#gc-ledger")
+        assert p.errors == [] and p.external == []
+    finally:
+        p.close()
