@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .terminal import visible
+
 DEFAULT_DB = "maps/claims.sqlite"
 # Help is wrapped at 100 columns, and the command list shows each command's whole summary.
 CONTEXT = {"max_content_width": 100, "help_option_names": ["-h", "--help"]}
@@ -30,6 +32,12 @@ def main() -> None:
     """
 
 
+def say(line: str, err: bool = False) -> None:
+    """Print one line of a message: file names and article text in it cannot break, forge or hide a line
+    (`geo.terminal.visible`)."""
+    click.echo(visible(line), err=err)
+
+
 def _store(db: Path | None) -> Path:
     """The store to read: --db, or the project's (a failure names the folders searched)."""
     from .project import NoStore, store_or_explain
@@ -37,7 +45,7 @@ def _store(db: Path | None) -> Path:
     try:
         return store_or_explain(db)
     except NoStore as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(visible(exc)) from None
 
 
 def _run_build(articles_dir: Path, out_dir: Path, scheduler: str | None = None):
@@ -46,12 +54,14 @@ def _run_build(articles_dir: Path, out_dir: Path, scheduler: str | None = None):
     they were before."""
     import sqlite3
 
-    from .pipeline import build as run_build
+    from .pipeline import FolderClash, build as run_build
 
     try:
         return run_build(articles_dir, out_dir, show_progress=sys.stderr.isatty(), scheduler=scheduler)
+    except FolderClash as exc:
+        raise click.UsageError(visible(exc)) from None
     except (OSError, RuntimeError, sqlite3.Error) as exc:
-        raise click.ClickException(f"build failed, nothing changed: {exc}") from None
+        raise click.ClickException(visible(f"build failed, nothing changed: {exc}")) from None
 
 
 def _scheduler(ctx, param, value: str | None) -> str | None:
@@ -62,7 +72,7 @@ def _scheduler(ctx, param, value: str | None) -> str | None:
     try:
         return check_scheduler(value)
     except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
+        raise click.BadParameter(visible(exc)) from None
 
 
 @main.command(short_help="Bring OUT/claims.sqlite and OUT/index.html up to date with the articles.")
@@ -94,7 +104,7 @@ def build(articles_dir: Path, out_dir: Path, strict: bool, scheduler: str | None
     """
     report = _run_build(articles_dir, out_dir, scheduler)
     for line in report.summary_lines():
-        click.echo(line)
+        say(line)
     if strict and any(p.fatal for p in report.problems):
         sys.exit(1)
 
@@ -125,12 +135,12 @@ def add(file: Path, publisher, published, url, title, articles_dir: Path, out_di
     try:
         dest = add_article(file, articles_dir, publisher, published, url, title)
     except AlreadyAdded as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(visible(exc)) from None
     except AddError as exc:
-        raise click.UsageError(str(exc)) from None
-    click.echo(f"added {dest}")
+        raise click.UsageError(visible(exc)) from None
+    say(f"added {dest}")
     for line in _run_build(articles_dir, out_dir).summary_lines():
-        click.echo(line)
+        say(line)
 
 
 @main.command(short_help="The claims about one settlement (any spelling), oldest first.")
@@ -161,9 +171,9 @@ def claims(name: str, db: Path | None, fmt: str, explain: bool) -> None:
     try:
         result = claims_for_name(name, path)
     except (FileNotFoundError, RuntimeError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(visible(exc)) from None
     if result.error:
-        click.echo(result.error, err=True)
+        say(result.error, err=True)
         sys.exit(1)
     if fmt == "json":
         click.echo(json.dumps(result.rows, ensure_ascii=False, indent=1))
@@ -172,7 +182,7 @@ def claims(name: str, db: Path | None, fmt: str, explain: bool) -> None:
         click.echo(result.csv(), nl=False)
         return
     for line in result.table(explain):
-        click.echo(line)
+        say(line)
 
 
 @main.command(short_help="Every claim as JSON lines, CSV, GeoJSON or a GeoPackage.")
@@ -206,19 +216,19 @@ def export(db: Path | None, fmt: str, output: Path | None) -> None:
     try:
         conn = connect(path)
     except (FileNotFoundError, RuntimeError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(visible(exc)) from None
     from .places import gazetteer as gz
     from .reference.assess import export_columns
     from .reference.layers import cache_dir
 
     reference, _, problems = export_columns(conn, gz.DEFAULT_DIR, cache_dir(path))
     for p in problems:
-        click.echo(f"skipped {p}", err=True)
+        say(f"skipped {p}", err=True)
     recs = records(conn, reference)
     conn.close()
     if gpkg is not None:
         _write_atomic(gpkg, lambda tmp: to_gpkg(recs, tmp))
-        click.echo(f"wrote {gpkg}")
+        say(f"wrote {gpkg}")
         return
     text = WRITERS[fmt](recs)
     if output:
@@ -237,7 +247,7 @@ def _write_atomic(target: Path, write) -> None:
         write(tmp)
         os.replace(tmp, target)
     except OSError as exc:
-        raise click.ClickException(f"could not write {target}: {exc.strerror or exc}") from None
+        raise click.ClickException(visible(f"could not write {target}: {exc.strerror or exc}")) from None
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -290,9 +300,9 @@ def reference_add(name: str, folder: Path, fmt: str, defaults: str | None, db: P
     try:
         lines = register(_layer_store(db), name, folder, fmt, defaults)
     except LayerError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(visible(exc)) from None
     for line in lines:
-        click.echo(line)
+        say(line)
 
 
 @reference.command(name="remove", short_help="Unregister a reference layer (its folder is left alone).")
@@ -310,8 +320,8 @@ def reference_remove(name: str, db: Path | None) -> None:
     from .reference.layers import unregister
 
     if not unregister(_store(db), name):
-        raise click.ClickException(f"no reference layer named {name!r} (`geo reference list` shows them)")
-    click.echo(f"removed {name}")
+        raise click.ClickException(visible(f"no reference layer named {name!r} (`geo reference list` shows them)"))
+    say(f"removed {name}")
 
 
 @reference.command(name="list", short_help="The registered reference layers and their snapshots.")
@@ -334,16 +344,16 @@ def reference_list(db: Path | None) -> None:
     try:
         conn = connect(path)
     except (FileNotFoundError, RuntimeError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(visible(exc)) from None
     layers = layers_of(conn)
     conn.close()
     if not layers:
         click.echo("no reference layers (add one with `geo reference add NAME FOLDER --format deepstate|generic`)")
     for layer in layers:
         line, problems = describe(layer, path)
-        click.echo(line)
+        say(line)
         for p in problems:
-            click.echo(f"  skipped {p}")
+            say(f"  skipped {p}")
 
 
 @main.command(short_help="How often, and how far ahead, a reference layer confirmed each claimant's claims.")
@@ -376,13 +386,13 @@ def assess(names: tuple[str, ...], fmt: str, db: Path | None) -> None:
     try:
         conn = connect(path)
     except (FileNotFoundError, RuntimeError) as exc:
-        raise click.ClickException(str(exc)) from None
+        raise click.ClickException(visible(exc)) from None
     layers = ra.layers_of(conn)
     unknown = sorted(set(names) - {layer.name for layer in layers})
     if unknown:
         conn.close()
-        raise click.ClickException(f"no reference layer named {', '.join(map(repr, unknown))} "
-                                   f"(registered: {', '.join(layer.name for layer in layers) or 'none'})")
+        raise click.ClickException(visible(f"no reference layer named {', '.join(map(repr, unknown))} "
+                                           f"(registered: {', '.join(layer.name for layer in layers) or 'none'})"))
     if not layers:
         conn.close()
         raise click.ClickException("no reference layers: add one with `geo reference add NAME FOLDER --format deepstate|generic`")
@@ -390,7 +400,7 @@ def assess(names: tuple[str, ...], fmt: str, db: Path | None) -> None:
     result = ra.assess(conn, chosen, gz.DEFAULT_DIR, cache_dir(path))
     conn.close()
     for p in result.problems:
-        click.echo(f"skipped {p}", err=True)
+        say(f"skipped {p}", err=True)
     if fmt == "json":
         click.echo(ra.to_json(result), nl=False)
     elif fmt == "csv":
@@ -420,7 +430,7 @@ def resolve(name: str, explain: bool, db: Path | None) -> None:
 
     lines, ok = describe_places(name, explain, db or find_store())
     for line in lines:
-        click.echo(line)
+        say(line)
     if not ok:
         sys.exit(1)
 
@@ -444,7 +454,7 @@ def eval_cmd(articles_dir: Path, truth: Path, verbose: bool) -> None:
 
     report = evaluate(articles_dir, truth)
     for line in report.lines(verbose):
-        click.echo(line)
+        say(line)
 
 
 @main.group(short_help="The user's own additions to the gazetteer (gazetteer/local.csv).")
@@ -483,9 +493,9 @@ def gazetteer_add(name: str, lat: float, lon: float, source: str, raion: str, pr
     try:
         row = add_local(name, lat, lon, source, raion, precision, name_ru, name_uk)
     except LocalAddError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"added {row['id']} ({row['name_en']}, {row['oblast']}, {row['raion'] or 'no raion'}) to gazetteer/local.csv; "
-               "run `geo build` to re-resolve")
+        raise click.ClickException(visible(exc)) from None
+    say(f"added {row['id']} ({row['name_en']}, {row['oblast']}, {row['raion'] or 'no raion'}) to gazetteer/local.csv; "
+        "run `geo build` to re-resolve")
 
 
 if __name__ == "__main__":

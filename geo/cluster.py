@@ -100,14 +100,14 @@ class GazetteerPlugin(WorkerPlugin):
 def extract_batch(batch: list[Article], name: str) -> list[tuple[Article, Any]]:
     """A task: the extraction of each article of the batch (which carry their text), with the gazetteer the
     worker's plugin loaded."""
-    from .pipeline import extract_one
+    from .pipeline import extract_safely
 
     plugin = get_worker().plugins[name]
     assert isinstance(plugin, GazetteerPlugin)
     if plugin.error or plugin.gazetteer is None:
         raise RuntimeError(plugin.error or "the gazetteer plugin did not load")
     plugin.tasks += 1
-    return [(replace(a, text=""), extract_one(a, plugin.gazetteer)) for a in batch]
+    return [(replace(a, text=""), extract_safely(a, plugin.gazetteer)) for a in batch]
 
 
 @contextmanager

@@ -81,10 +81,28 @@ def extract_one(article: Article, gaz: Gazetteer) -> tuple[list[Mention], list[C
     return mentions, claims, places
 
 
+class ExtractionFailed(str):
+    """In place of an extraction: why the article's extraction raised (its one problem; the build goes on)."""
+
+
+def extract_safely(article: Article, gaz: Gazetteer):
+    """`extract_one`, or an `ExtractionFailed` reason when it raises: a text no rule foresaw (a date at the edge
+    of the calendar, a sentence too deep for a regular expression) costs that article, not the build."""
+    try:
+        return extract_one(article, gaz)
+    except RecursionError:
+        return ExtractionFailed("its extraction failed (nested too deeply); skipped")
+    except Exception as exc:  # noqa: BLE001 - by design: any failure is this one article's
+        return ExtractionFailed(f"its extraction failed ({type(exc).__name__}: {str(exc)[:120]}); skipped")
+
+
 def extract(articles: list[Article], gaz: Gazetteer) -> Extraction:
     out = Extraction(articles=articles)
     for article in articles:
-        mentions, claims, places = extract_one(article, gaz)
+        done = extract_safely(article, gaz)
+        if isinstance(done, ExtractionFailed):
+            continue
+        mentions, claims, places = done
         out.mentions += mentions
         out.claims += claims
         out.places.update(places)
@@ -103,7 +121,7 @@ def _loaded(article: Article) -> Article | None:
     """The article with its text, read again from its file if it came without (None: it can no longer be read)."""
     if article.text:
         return article
-    fresh, _ = ingest.read_article(Path(article.path))
+    fresh, _ = ingest.read_article_safely(Path(article.path))
     return replace(fresh, signature=article.signature) if fresh is not None and fresh.text else None
 
 
@@ -112,7 +130,7 @@ def _extract_loaded(article: Article, gaz: Gazetteer):
     loaded = _loaded(article)
     if loaded is None:
         return article, None
-    return replace(loaded, text=""), extract_one(loaded, gaz)
+    return replace(loaded, text=""), extract_safely(loaded, gaz)
 
 
 def _worker(article: Article):
@@ -150,6 +168,20 @@ def extract_many(articles: list[Article], gaz: Gazetteer, workers: int | None = 
             yield result
             if progress:
                 progress()
+
+
+class FolderClash(ValueError):
+    """The output folder is the articles folder or inside it (a usage error)."""
+
+
+def check_folders(articles_dir: Path, out_dir: Path) -> None:
+    """Refuse an output folder that is the articles folder or inside it: the next build would read its own
+    map (index.html) and page cache as articles."""
+    articles_real, out_real = os.path.realpath(articles_dir), os.path.realpath(out_dir)
+    if out_real == articles_real or out_real.startswith(articles_real.rstrip(os.sep) + os.sep):
+        where = "is" if out_real == articles_real else "is inside"
+        raise FolderClash(f"--out {out_dir} {where} the articles folder ({articles_dir}): later builds would read the map and "
+                          "its cache as articles; write the map to a folder outside the articles (e.g. --out maps)")
 
 
 @contextmanager
@@ -235,6 +267,7 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
     if not Path(articles_dir).is_dir():
         # Reading nothing would count every stored article as deleted.
         raise FileNotFoundError(f"{articles_dir}: no such folder of articles")
+    check_folders(Path(articles_dir), Path(out_dir))
     gaz = load(gazetteer_dir)
     store_path, map_path = out_dir / "claims.sqlite", out_dir / "index.html"
     with build_lock(out_dir, wait):
@@ -269,6 +302,9 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
                     for article, extraction in extract_many(todo, gaz, workers, advance, scheduler, version):
                         if extraction is None:
                             problems.append(Problem(article.path, "could no longer be read; skipped"))
+                            continue
+                        if isinstance(extraction, ExtractionFailed):
+                            problems.append(Problem(article.path, str(extraction)))
                             continue
                         mentions, claims, places = extraction
                         store.add_article(db, article, mentions, claims, version)

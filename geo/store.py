@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .records import Article, Claim, Mention, Place
+from .terminal import file_name
 
 SCHEMA_VERSION = 6
 TABLES = """
@@ -198,7 +199,8 @@ def remove_articles(db: sqlite3.Connection, stems: Iterable[str]) -> None:
 
 def add_article(db: sqlite3.Connection, a: Article, mentions: list[Mention], claims: list[Claim], version: str) -> None:
     db.execute(_insert("articles", ARTICLE_COLUMNS), (
-        a.stem, a.path, a.content_hash, a.publisher, a.published, a.published_source, a.url, a.title, version,
+        # A file name that is not UTF-8 is stored with its bytes written as \xNN.
+        a.stem, file_name(a.path), a.content_hash, a.publisher, a.published, a.published_source, a.url, a.title, version,
         *a.signature, a.language))
     db.executemany(_insert("mentions", MENTION_COLUMNS, "OR IGNORE"), [
         (m.article, m.start, m.end, m.text, m.place_id, json.dumps(list(m.candidates)), m.reason) for m in mentions])

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..normalize import INVISIBLE
 from ..records import Article
-from ..text import decode, decode_noting, utf16_without_bom, LANGUAGES, detect_language
+from ..terminal import file_name, valid_unicode, visible
+from ..text import decode, decode_noting, utf16_without_bom, utf32_without_bom, LANGUAGES, detect_language
 from .datelines import dateline
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
@@ -25,6 +26,7 @@ MAX_BYTES = 64 * 1024 * 1024  # a saved web page with inline images can be large
 # reason instead of holding the build for minutes (extraction runs at roughly 0.2 MB of text per second).
 MAX_CHARS = 8_000_000
 MAX_META_BYTES = 1024 * 1024
+EARLIEST = date(1900, 1, 1)  # an earlier publication date is a placeholder or a typo, not a day of news
 
 
 @dataclass(frozen=True)
@@ -34,7 +36,8 @@ class Problem:
     fatal: bool = True  # False: the article was used, with a warning
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        # Safe for a terminal: a newline or an escape sequence in a file name cannot forge or hide a line.
+        return visible(f"{self.path}: {self.reason}")
 
 
 def _looks_binary(data: bytes) -> str | None:
@@ -43,7 +46,8 @@ def _looks_binary(data: bytes) -> str | None:
     if data.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b"\x1f\x8b")):
         return "a binary file (image or archive), not text"
     head = data[:4096]
-    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff")) or utf16_without_bom(head)):
+    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff"))
+                                or utf16_without_bom(head) or utf32_without_bom(head)):
         return "binary data, not text"
     return None
 
@@ -66,6 +70,8 @@ def check_published(value: str) -> tuple[str | None, str | None]:
         return None, f"published date {value[:40]!r} is not a real date; ignored"
     if d > date.today():
         return None, f"published date {value[:40]} is in the future; ignored"
+    if d < EARLIEST:  # 0001-01-01 is a real day, but no news article's, and a day before it does not exist
+        return None, f"published date {value[:40]} is before {EARLIEST.year}; ignored"
     return d.isoformat(), None
 
 
@@ -97,6 +103,8 @@ def read_meta(path: Path) -> tuple[dict[str, str | None], list[str]]:
         return {}, [f"{path.name}: metadata unreadable ({_why_unreadable(exc)}); using none"]
     except ValueError as exc:
         return {}, [f"{path.name}: metadata unreadable ({type(exc).__name__}: {str(exc)[:80]}); using none"]
+    except RecursionError:
+        return {}, [f"{path.name}: metadata unreadable (nested too deeply); using none"]
     if not isinstance(raw, dict):
         return {}, [f"{path.name}: metadata is not a JSON object; using none"]
     meta: dict[str, str | None] = {}
@@ -107,6 +115,10 @@ def read_meta(path: Path) -> tuple[dict[str, str | None], list[str]]:
         if value is not None and not isinstance(value, str):
             warnings.append(f"{path.name}: {key} should be a string, got {type(value).__name__}; ignored")
             continue
+        if value is not None:
+            value, bad = valid_unicode(value)  # a JSON "\ud800" escape: not text SQLite or UTF-8 can hold
+            if bad:
+                warnings.append(f"{path.name}: {key} holds {bad} lone surrogate(s), not valid Unicode; replaced by U+FFFD")
         meta[key] = value
     if published := meta.get("published"):
         meta["published"], why = check_published(published)
@@ -152,12 +164,17 @@ def _html_text(raw: str) -> tuple[str, dict[str, str | None]]:
     return data.get("text") or "", {k: v for k, v in meta.items() if v}
 
 
-_DROP_INVISIBLE = {ord(c): None for c in INVISIBLE}
+_DROP_INVISIBLE: dict[int, str | None] = {ord(c): None for c in INVISIBLE}
+# Control characters other than tab and line breaks: an escape sequence (ESC[2J) reaching a terminal through a
+# quoted sentence, or junk a bad copy left; a form feed or a line separator is a line break.
+_DROP_INVISIBLE.update({c: None for c in [*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), *range(0x7F, 0xA0)]})
+_DROP_INVISIBLE.update({0x0C: "\n", 0x2028: "\n", 0x2029: "\n\n"})
 
 
 def clean_text(text: str) -> str:
-    """Drop invisible and direction-control characters: they hide names from matching and can reorder display."""
-    return text.translate(_DROP_INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    """Drop invisible, direction-control and control characters: they hide names from matching, reorder display
+    or steer a terminal."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_DROP_INVISIBLE)
 
 
 def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
@@ -199,6 +216,9 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
     for k, v in extra.items():
         if v and not meta.get(k):
             meta[k] = v
+    # A bidi override or a zero-width character in a title or a publisher would reorder or hide the map's
+    # ledger line and the terminal's; a newline would break either.
+    meta = {k: " ".join(clean_text(v).split()) if isinstance(v, str) else v for k, v in meta.items()}
     if (link := meta.get("url")) and not is_http_url(link):
         meta["url"] = None
     published, source = meta.get("published"), "meta"
@@ -210,7 +230,9 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
                 problems.append(Problem(str(path), f"dateline: {why}", fatal=False))
         if published is None:
             source = "none"
-    stem = path.name[: -len(path.suffix)]
+    stem = file_name(path.name[: -len(path.suffix)])  # the store's key: valid Unicode even for a name that is not UTF-8
+    if stem != path.name[: -len(path.suffix)]:
+        problems.append(Problem(str(path), f"file name is not UTF-8; stored as {stem}{file_name(path.suffix)}", fatal=False))
     article = Article(
         stem=stem, path=str(path), text=text, publisher=meta.get("publisher"), published=published,
         url=meta.get("url"), title=meta.get("title"),
@@ -218,6 +240,17 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
         language=meta.get("language") or detect_language(text),
     )
     return article, problems
+
+
+def read_article_safely(path: Path) -> tuple[Article | None, list[Problem]]:
+    """`read_article`, with any failure (a bug met by a file no one foresaw) as the file's one problem: one bad
+    file never stops a build."""
+    try:
+        return read_article(path)
+    except RecursionError:
+        return None, [Problem(str(path), "could not be read (nested too deeply); skipped")]
+    except Exception as exc:  # noqa: BLE001 - by design: any failure is this one file's
+        return None, [Problem(str(path), f"could not be read ({type(exc).__name__}: {str(exc)[:120]}); skipped")]
 
 
 def _why_unreadable(exc: OSError) -> str:
@@ -229,43 +262,65 @@ def _why_unreadable(exc: OSError) -> str:
 
 
 def scan(folder: Path) -> tuple[list[Path], list[Problem]]:
-    """Article files under `folder` (sorted, symlink loops and unreadable folders reported, not fatal)."""
+    """Article files under `folder`, sorted, in depth-first order. The walk is iterative (a folder nested a
+    thousand deep costs no recursion) and follows no link into a folder it has already entered (a loop) or out
+    of `folder`: each link not followed is reported, as is each folder that cannot be listed."""
     files: list[Path] = []
     problems: list[Problem] = []
-    seen_dirs: set[tuple[int, int]] = set()
-
-    def walk(d: Path) -> None:
-        try:
-            st = d.stat()
-        except OSError as exc:
-            problems.append(Problem(str(d), f"cannot be opened ({exc.strerror or exc})"))
-            return
-        if (st.st_dev, st.st_ino) in seen_dirs:
-            problems.append(Problem(str(d), "symlink loop; skipped"))
-            return
-        seen_dirs.add((st.st_dev, st.st_ino))
-        try:
-            entries = sorted(os.scandir(d), key=lambda e: e.name)
-        except OSError as exc:
-            problems.append(Problem(str(d), f"cannot be listed ({exc.strerror or exc})"))
-            return
-        names = {e.name for e in entries}
-        for e in entries:
-            try:
-                if e.is_dir():
-                    walk(Path(e.path))
-                elif e.name.endswith(".meta.json"):
-                    stem = e.name[: -len(".meta.json")]
-                    if not any(stem + s in names for s in TEXT_SUFFIXES):
-                        problems.append(Problem(e.path, "metadata with no article beside it", fatal=False))
-                elif os.path.splitext(e.name)[1].lower() in TEXT_SUFFIXES and not e.name.lower().startswith("readme"):
-                    files.append(Path(e.path))
-            except OSError as exc:
-                problems.append(Problem(e.path, f"cannot be read ({exc.strerror or exc})"))
-
     if not folder.is_dir():
         return [], [Problem(str(folder), "is not a folder")]
-    walk(folder)
+    root = os.path.realpath(folder)
+    seen_dirs: set[tuple[int, int]] = set()
+
+    def enter(d: str, linked: bool) -> list[os.DirEntry] | None:
+        """The sorted entries of folder `d`, or None (with its problem) when it is not to be walked."""
+        try:
+            st = os.stat(d)
+        except OSError as exc:
+            problems.append(Problem(d, f"cannot be opened ({exc.strerror or exc})"))
+            return None
+        if linked:
+            real = os.path.realpath(d)
+            if real != root and not real.startswith(root.rstrip(os.sep) + os.sep):
+                problems.append(Problem(d, f"link to a folder outside the articles folder ({real}); not followed",
+                                        fatal=False))
+                return None
+        if (st.st_dev, st.st_ino) in seen_dirs:
+            problems.append(Problem(d, "link to a folder already read (a symlink loop); not followed" if linked
+                                    else "folder already read through a link; not read again", fatal=False))
+            return None
+        seen_dirs.add((st.st_dev, st.st_ino))
+        try:
+            with os.scandir(d) as it:
+                return sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(Problem(d, f"cannot be listed ({exc.strerror or exc})"))
+            return None
+
+    first = enter(str(folder), False)
+    # A stack of (the entries of a folder, the next one to look at, their names): depth first, in name order,
+    # the order the recursive walk had (it decides which of two copies of one text is read).
+    stack: list[tuple[list[os.DirEntry], int, set[str]]] = [(first, 0, {e.name for e in first})] if first else []
+    while stack:
+        entries, i, names = stack[-1]
+        if i == len(entries):
+            stack.pop()
+            continue
+        stack[-1] = (entries, i + 1, names)
+        e = entries[i]
+        try:
+            if e.is_dir():
+                inner = enter(e.path, e.is_symlink())
+                if inner is not None:
+                    stack.append((inner, 0, {x.name for x in inner}))
+            elif e.name.endswith(".meta.json"):
+                stem = e.name[: -len(".meta.json")]
+                if not any(stem + suffix in names for suffix in TEXT_SUFFIXES):
+                    problems.append(Problem(e.path, "metadata with no article beside it", fatal=False))
+            elif os.path.splitext(e.name)[1].lower() in TEXT_SUFFIXES and not e.name.lower().startswith("readme"):
+                files.append(Path(e.path))
+        except OSError as exc:
+            problems.append(Problem(e.path, f"cannot be read ({exc.strerror or exc})"))
     return files, problems
 
 
@@ -278,6 +333,7 @@ def read_articles(folder: Path, known: dict[str, Article] | None = None,
     files, problems = scan(folder)
     articles: list[Article] = []
     by_hash: dict[str, Article] = {}
+    by_stem: dict[str, Article] = {}
     known = known or {}
     for path in files:
         try:
@@ -294,7 +350,7 @@ def read_articles(folder: Path, known: dict[str, Article] | None = None,
         if st is not None and stored is not None and stored.signature == (st.st_size, st.st_mtime_ns, meta_sig):
             article, probs = stored, []
         else:
-            article, probs = read_article(path)
+            article, probs = read_article_safely(path)
             if article is not None and st is not None:
                 article = replace(article, signature=(st.st_size, st.st_mtime_ns, meta_sig))
         problems += probs
@@ -304,6 +360,11 @@ def read_articles(folder: Path, known: dict[str, Article] | None = None,
         if first is not None:
             problems.append(Problem(str(path), f"same text as {first.path}: read once, as {first.stem}", fatal=False))
             continue
+        if (named := by_stem.get(article.stem)) is not None:  # x.txt beside x.md, or sub/x.txt: one name in the store
+            problems.append(Problem(str(path), f"same name as {named.path} (an article is known by its name without "
+                                               "the extension); rename one"))
+            continue
         by_hash[article.content_hash] = article
+        by_stem[article.stem] = article
         articles.append(article if keep_text or not article.text else replace(article, text=""))
     return articles, problems
