@@ -166,9 +166,9 @@ def _html_text(raw: str) -> tuple[str, dict[str, str | None]]:
 
 _DROP_INVISIBLE: dict[int, str | None] = {ord(c): None for c in INVISIBLE}
 # Control characters other than tab and line breaks: an escape sequence (ESC[2J) reaching a terminal through a
-# quoted sentence, or junk a bad copy left; a form feed or a line separator is a line break.
+# quoted sentence, or junk a bad copy left; a form feed is a line break.
 _DROP_INVISIBLE.update({c: None for c in [*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20), *range(0x7F, 0xA0)]})
-_DROP_INVISIBLE.update({0x0C: "\n", 0x2028: "\n", 0x2029: "\n\n"})
+_DROP_INVISIBLE[0x0C] = "\n"
 
 
 def clean_text(text: str) -> str:

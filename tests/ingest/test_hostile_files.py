@@ -117,18 +117,50 @@ def test_any_failure_reading_or_extracting_one_article_is_that_articles_problem(
     assert {r["settlement"] for r in _export(runner, out)} == {"Plekhovo", "Guyevo", "Sudzha"}, again.output
 
 
-def test_folders_1100_deep_and_links_out_of_the_folder_or_back_into_it(runner, tmp_path):
-    articles = tmp_path / "articles"
-    write_article(articles, "top", CLAIM)
+def _nest(top: Path, depth: int, name: str, text: str) -> None:
+    """`top/d/d/…/d/name`, `depth` folders deep (made and removed by changing into them: the path is longer than
+    many calls accept)."""
     here = os.getcwd()
     try:
-        os.chdir(articles)
-        for _ in range(1100):
+        os.chdir(top)
+        for _ in range(depth):
             os.mkdir("d")
             os.chdir("d")
-        Path("bottom.txt").write_text(GOOD)
+        Path(name).write_text(text)
     finally:
         os.chdir(here)
+
+
+def _unnest(top: Path) -> None:
+    """Remove what `_nest` made, without recursion (shutil.rmtree, and so pytest's clean-up of old temporary
+    folders, would hit Python's recursion limit)."""
+    here = os.getcwd()
+    try:
+        os.chdir(top)
+        depth = 0
+        while os.path.isdir("d"):
+            os.chdir("d")
+            depth += 1
+        for name in os.listdir("."):
+            os.unlink(name)
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("d")
+    finally:
+        os.chdir(here)
+
+
+@pytest.fixture
+def deep_articles(tmp_path):
+    articles = tmp_path / "articles"
+    write_article(articles, "top", CLAIM)
+    _nest(articles, 1100, "bottom.txt", GOOD)
+    yield articles
+    _unnest(articles)
+
+
+def test_folders_1100_deep_and_links_out_of_the_folder_or_back_into_it(runner, tmp_path, deep_articles):
+    articles = deep_articles
     outside = tmp_path / "outside"
     write_article(outside, "elsewhere", SUDZHA)
     os.symlink("..", articles / "parent")
