@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .terminal import visible
+from .terminal import valid_unicode, visible
 
 DEFAULT_DB = "maps/claims.sqlite"
 # Help is wrapped at 100 columns, and the command list shows each command's whole summary.
@@ -32,10 +32,30 @@ def main() -> None:
     """
 
 
+def valid_argument(value: str) -> str:
+    """A command-line argument as valid Unicode: bytes that are not UTF-8 (kept by Python as lone surrogates)
+    become U+FFFD, so a look-up or a message with it cannot fail."""
+    return valid_unicode(value)[0]
+
+
 def say(line: str, err: bool = False) -> None:
     """Print one line of a message: file names and article text in it cannot break, forge or hide a line
     (`geo.terminal.visible`)."""
     click.echo(visible(line), err=err)
+
+
+def _wait_option(default: float, what: str):
+    return click.option("--wait", "wait", type=click.FloatRange(min=0), default=default, show_default=True,
+                        metavar="SECONDS", help=f"How long to wait for {what} another process holds.")
+
+
+def _notify(message: str) -> None:
+    say(message, err=True)
+
+
+def _damaged(path: Path, exc: Exception) -> click.ClickException:
+    """A store that opened but failed while being read (a page torn by a bad copy): one line."""
+    return click.ClickException(visible(f"{path}: is damaged ({exc}); delete it and run `geo build` to make it again"))
 
 
 def _store(db: Path | None) -> Path:
@@ -48,16 +68,23 @@ def _store(db: Path | None) -> Path:
         raise click.ClickException(visible(exc)) from None
 
 
-def _run_build(articles_dir: Path, out_dir: Path, scheduler: str | None = None):
+def _run_build(articles_dir: Path, out_dir: Path, scheduler: str | None = None, wait: float = 600):
     """`pipeline.build`, with a failure (disk full, a store SQLite cannot write, another build's lock, a cluster
     that cannot be reached or lost its workers) as one line and exit status 1: the store and the map are then as
     they were before."""
     import sqlite3
 
+    from .interrupt import Interrupted, interruptible, state
     from .pipeline import FolderClash, build as run_build
 
     try:
-        return run_build(articles_dir, out_dir, show_progress=sys.stderr.isatty(), scheduler=scheduler)
+        with interruptible():
+            return run_build(articles_dir, out_dir, show_progress=sys.stderr.isatty(), scheduler=scheduler,
+                             lock_wait=wait, notify=_notify)
+    except Interrupted as exc:
+        say("interrupted after the build was complete: the new store and map are kept" if state.completed
+            else "interrupted: nothing changed", err=True)
+        sys.exit(exc.exit_status)
     except FolderClash as exc:
         raise click.UsageError(visible(exc)) from None
     except (OSError, RuntimeError, sqlite3.Error) as exc:
@@ -85,7 +112,8 @@ def _scheduler(ctx, param, value: str | None) -> str | None:
 @click.option("--strict", is_flag=True, help="Exit 1 when any article was skipped.")
 @click.option("--scheduler", callback=_scheduler, metavar="tcp://HOST:8786|local:N",
               help="Extract on a Dask cluster: a scheduler's address, or local:N for N worker processes here.")
-def build(articles_dir: Path, out_dir: Path, strict: bool, scheduler: str | None) -> None:
+@_wait_option(600, "another build on the folder, or a lock on the store")
+def build(articles_dir: Path, out_dir: Path, strict: bool, scheduler: str | None, wait: float) -> None:
     """Bring OUT/claims.sqlite and OUT/index.html up to date with the articles in the --articles folder.
 
     Only new or changed articles are read (by content hash; all of them again when the extraction rules or the
@@ -102,7 +130,7 @@ def build(articles_dir: Path, out_dir: Path, strict: bool, scheduler: str | None
         geo build --articles seeds --out maps
         geo build --articles seeds --out maps --scheduler local:2
     """
-    report = _run_build(articles_dir, out_dir, scheduler)
+    report = _run_build(articles_dir, out_dir, scheduler, wait)
     for line in report.summary_lines():
         say(line)
     if strict and any(p.fatal for p in report.problems):
@@ -132,12 +160,17 @@ def add(file: Path, publisher, published, url, title, articles_dir: Path, out_di
     """
     from .ingest.intake import AddError, AlreadyAdded, add_article
 
+    notes: list[str] = []
     try:
-        dest = add_article(file, articles_dir, publisher, published, url, title)
+        dest = add_article(file, articles_dir, publisher, published, url, title, notes)
     except AlreadyAdded as exc:
         raise click.ClickException(visible(exc)) from None
     except AddError as exc:
         raise click.UsageError(visible(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(visible(f"{file}: cannot be read ({exc.strerror or exc})")) from None
+    for note in notes:
+        say(f"warning {note}")
     say(f"added {dest}")
     for line in _run_build(articles_dir, out_dir).summary_lines():
         say(line)
@@ -150,7 +183,8 @@ def add(file: Path, publisher, published, url, title, articles_dir: Path, out_di
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="table: for reading (fits 100 columns); csv or json: one record per claim.")
 @click.option("--explain", is_flag=True, help="Show the cue, rule and date precision behind each claim.")
-def claims(name: str, db: Path | None, fmt: str, explain: bool) -> None:
+@_wait_option(30, "a lock on the store")
+def claims(name: str, db: Path | None, fmt: str, explain: bool, wait: float) -> None:
     """The claims about the settlement NAME, oldest first: date, claimed status, the claimant's side, the
     claimant, the quoted sentence and its source.
 
@@ -165,13 +199,18 @@ def claims(name: str, db: Path | None, fmt: str, explain: bool) -> None:
         geo claims Sudzha
         geo claims "Lyubimovka (Korenevsky)" --format csv
     """
+    import sqlite3
+
     from .query import claims_for_name
 
+    name = valid_argument(name)
     path = _store(db)
     try:
-        result = claims_for_name(name, path)
+        result = claims_for_name(name, path, wait, _notify)
     except (FileNotFoundError, RuntimeError) as exc:
         raise click.ClickException(visible(exc)) from None
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, exc) from None
     if result.error:
         say(result.error, err=True)
         sys.exit(1)
@@ -191,8 +230,9 @@ def claims(name: str, db: Path | None, fmt: str, explain: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "geojson", "gpkg"]), required=True,
               help="jsonl, csv (with ACLED-style columns), geojson (RFC 7946) or gpkg (GeoPackage for QGIS).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: standard output; "
-              "required for gpkg).")
-def export(db: Path | None, fmt: str, output: Path | None) -> None:
+              "required for gpkg). A store or another SQLite file is refused.")
+@_wait_option(30, "a lock on the store")
+def export(db: Path | None, fmt: str, output: Path | None, wait: float) -> None:
     """One record per claim (place, coordinate, status, claimant and side, date and its precision, publisher,
     quoted sentence, cue, rule, citations), as JSON lines, CSV or GeoJSON; or a GeoPackage with a point layer of
     settlements (latest claimed status per side), the claims and the citations. A week- or month-precision claim
@@ -206,26 +246,33 @@ def export(db: Path | None, fmt: str, output: Path | None) -> None:
         geo export --format csv -o claims.csv
         geo export --format gpkg -o claims.gpkg
     """
-    from .export import WRITERS, records, to_gpkg
+    import sqlite3
+
+    from .export import WRITERS, records, refuse_output, to_gpkg
+    from .places import gazetteer as gz
+    from .reference.assess import export_columns
+    from .reference.layers import cache_dir
     from .store import connect
 
     gpkg = output if fmt == "gpkg" else None
     if fmt == "gpkg" and gpkg is None:
         raise click.UsageError("--format gpkg needs -o FILE.gpkg")
     path = _store(db)
+    if output is not None and (why := refuse_output(output, path, fmt)):
+        raise click.ClickException(visible(f"-o {output}: refused: {why}"))
     try:
-        conn = connect(path)
+        conn = connect(path, wait, _notify)
     except (FileNotFoundError, RuntimeError) as exc:
         raise click.ClickException(visible(exc)) from None
-    from .places import gazetteer as gz
-    from .reference.assess import export_columns
-    from .reference.layers import cache_dir
-
-    reference, _, problems = export_columns(conn, gz.DEFAULT_DIR, cache_dir(path))
-    for p in problems:
-        say(f"skipped {p}", err=True)
-    recs = records(conn, reference)
-    conn.close()
+    try:
+        reference, _, problems = export_columns(conn, gz.DEFAULT_DIR, cache_dir(path))
+        for p in problems:
+            say(f"skipped {p}", err=True)
+        recs = records(conn, reference)
+    except sqlite3.DatabaseError as exc:
+        raise _damaged(path, exc) from None
+    finally:
+        conn.close()
     if gpkg is not None:
         _write_atomic(gpkg, lambda tmp: to_gpkg(recs, tmp))
         say(f"wrote {gpkg}")
@@ -428,7 +475,7 @@ def resolve(name: str, explain: bool, db: Path | None) -> None:
     from .project import find_store
     from .query import describe_places
 
-    lines, ok = describe_places(name, explain, db or find_store())
+    lines, ok = describe_places(valid_argument(name), explain, db or find_store(), _notify)
     for line in lines:
         say(line)
     if not ok:
@@ -450,9 +497,12 @@ def eval_cmd(articles_dir: Path, truth: Path, verbose: bool) -> None:
     \b
         geo eval --articles ../shared/corpus/dev/articles --truth ../shared/corpus/dev/truth.jsonl
     """
-    from .evaluate import evaluate
+    from .evaluate import TruthError, evaluate
 
-    report = evaluate(articles_dir, truth)
+    try:
+        report = evaluate(articles_dir, truth)
+    except TruthError as exc:
+        raise click.ClickException(visible(exc)) from None
     for line in report.lines(verbose):
         say(line)
 

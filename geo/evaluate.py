@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .ingest.articles import read_articles
 from .normalize import fold_name, skeleton
+from .text import decode
 from .pipeline import extract
 from .places.gazetteer import Gazetteer, load
 from .places.resolve import UNLOCATED
@@ -81,11 +82,46 @@ def _acceptable(gaz: Gazetteer, row: dict) -> tuple[set[str], set[str]]:
     return ids, keys
 
 
+class TruthError(ValueError):
+    """A truth file that cannot be used: one line naming the file, the line and the problem."""
+
+
+TRUTH_KEYS = ("article", "settlement", "mention", "status", "claimant", "claimant_side", "date", "evidence")
+
+
+def read_truth(path: Path) -> list[dict]:
+    """The rows of a truth file (JSON lines), checked: each a JSON object with the keys scoring reads."""
+    try:
+        text = decode(path.read_bytes())
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TruthError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    rows = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except (ValueError, RecursionError) as exc:
+            raise TruthError(f"{path} line {n}: not JSON ({str(exc)[:80]}); each line is one JSON object") from None
+        if not isinstance(row, dict):
+            raise TruthError(f"{path} line {n}: not a JSON object")
+        missing = [k for k in TRUTH_KEYS if k not in row]
+        if missing:
+            raise TruthError(f"{path} line {n}: no {', '.join(missing)} (a truth row has {', '.join(TRUTH_KEYS)})")
+        wrong = [k for k in TRUTH_KEYS if k != "date" and not isinstance(row[k], str)]
+        if wrong or not (row["date"] is None or isinstance(row["date"], str)):
+            raise TruthError(f"{path} line {n}: {', '.join(wrong) or 'date'} should be text")
+        rows.append(row)
+    if not rows:
+        raise TruthError(f"{path}: no truth rows")
+    return rows
+
+
 def evaluate(articles_dir: Path, truth_path: Path, gaz: Gazetteer | None = None) -> EvalReport:
     gaz = gaz or load()
     articles, _ = read_articles(articles_dir)
     ex = extract(articles, gaz)
-    truth = [json.loads(line) for line in truth_path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    truth = read_truth(truth_path)
 
     def matches(row: dict, place_id: str, mention: str) -> bool:
         ids, keys = row["_ids"], row["_keys"]

@@ -5,6 +5,7 @@ import csv
 import io
 from collections import Counter
 import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -53,6 +54,18 @@ def to_jsonl(recs: list[dict]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=False) + "\n" for r in recs)
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> object:
+    """A CSV cell that a spreadsheet cannot run: text starting with = + - @, a tab or a carriage return (a formula,
+    from a title, a publisher, a claimant or a quoted sentence) gets a leading apostrophe, as OWASP recommends
+    for CSV injection. Numbers and other text are unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(recs: list[dict]) -> str:
     buf = io.StringIO()
     cols = FIELDS + ["event_date", "time_precision", "source", "notes"]
@@ -64,7 +77,7 @@ def to_csv(recs: list[dict]) -> str:
         row["citations"] = ";".join(c["article"] for c in r["citations"])
         for acled, ours in ACLED.items():
             row[acled] = r[ours] if acled != "time_precision" else TIME_PRECISION.get(r["date_precision"])
-        w.writerow({k: ("" if v is None else v) for k, v in row.items()})
+        w.writerow({k: ("" if v is None else csv_cell(v)) for k, v in row.items()})
     return buf.getvalue()
 
 
@@ -121,7 +134,9 @@ def to_gpkg(recs: list[dict], path) -> None:
     gdf = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326") if rows else gpd.GeoDataFrame(
         {"settlement_id": []}, geometry=[], crs="EPSG:4326")
     gdf.to_file(path, layer="settlements", driver="GPKG", engine="pyogrio")
-    claims = pd.DataFrame([{k: v for k, v in r.items() if k != "citations"} for r in recs])
+    # The columns named even when there are no rows: an empty store gives empty layers with their columns.
+    claims = pd.DataFrame([{k: v for k, v in r.items() if k != "citations"} for r in recs],
+                          columns=[k for k in FIELDS if k != "citations"])
     pyogrio.write_dataframe(claims, path, layer="claims", driver="GPKG", append=False)
     cites = pd.DataFrame([{"claim_id": r["claim_id"], **c} for r in recs for c in r["citations"]],
                          columns=["claim_id", "article", "publisher", "url"])
@@ -132,6 +147,35 @@ def to_gpkg(recs: list[dict], path) -> None:
         db.execute("VACUUM")
     finally:
         db.close()
+
+
+def refuse_output(output: Path, store_path: Path, fmt: str) -> str | None:
+    """Why `geo export -o OUTPUT` must not write there, or None: the store it reads, or any other SQLite file
+    (a store, a browser's history), would be replaced by the export. A GeoPackage is SQLite too: one is replaced
+    by a gpkg export, as a re-export should."""
+    from .store import is_sqlite
+
+    out = Path(output)
+    if out.is_dir():
+        return "it is a folder; give a file name"
+    try:
+        same = out.exists() and os.path.samefile(out, store_path)
+    except OSError:
+        same = False
+    if same or os.path.realpath(out) == os.path.realpath(store_path):
+        return "it is the store being read; give another file name"
+    if is_sqlite(out):
+        if fmt == "gpkg" and _is_geopackage(out):
+            return None
+        return "it is a SQLite database that an export would replace; give another file name"
+    return None
+
+
+def _is_geopackage(path: Path) -> bool:
+    """A SQLite file whose header carries the GeoPackage application id ('GPKG')."""
+    with open(path, "rb") as fh:
+        head = fh.read(72)
+    return head[68:72] == b"GPKG"
 
 
 WRITERS = {"jsonl": to_jsonl, "csv": to_csv, "geojson": to_geojson}

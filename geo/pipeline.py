@@ -8,7 +8,8 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
-from contextlib import contextmanager
+import time
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -114,6 +115,9 @@ _WORKER_GAZ: Gazetteer | None = None
 
 def _worker_init(gaz_dir: str, local_csv: str) -> None:
     global _WORKER_GAZ
+    from .interrupt import ignore_in_worker  # not at the top: it shapes no row (the extractor version's test)
+
+    ignore_in_worker()
     _WORKER_GAZ = load(gaz_dir, local_csv)
 
 
@@ -185,14 +189,30 @@ def check_folders(articles_dir: Path, out_dir: Path) -> None:
 
 
 @contextmanager
-def build_lock(out_dir: Path, wait: bool = True):
-    """One build per output folder at a time: a second one waits (or fails at once with wait=False)."""
+def build_lock(out_dir: Path, wait: bool = True, lock_wait: float = store.WRITE_WAIT, notify=None):
+    """One build per output folder at a time: a second one waits up to `lock_wait` seconds, saying so every few
+    seconds through `notify` (or fails at once with wait=False)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / ".build.lock", "w") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            raise RuntimeError(f"{out_dir}: another `geo build` is running on this folder") from None
+        started = time.monotonic()
+        next_note = started + 1.0
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                now = time.monotonic()
+                if not wait:
+                    raise RuntimeError(f"{out_dir}: another `geo build` is running on this folder") from None
+                if now - started >= lock_wait:
+                    raise RuntimeError(f"{out_dir}: another `geo build` has been running on this folder for "
+                                       f"{lock_wait:.0f} s; try again when it is done, or wait longer with --wait "
+                                       "SECONDS") from None
+                if notify is not None and now >= next_note:
+                    notify(f"waiting for another `geo build` on {out_dir} to finish ({now - started:.0f} s of at "
+                           f"most {lock_wait:.0f} s)")
+                    next_note = now + store.NOTIFY_EVERY
+                time.sleep(0.2)
         try:
             yield
         finally:
@@ -253,14 +273,18 @@ def _snapshot(db, place_ids: set[str] | None = None) -> tuple[set[tuple], dict[t
 
 
 def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, wait: bool = True,
-          workers: int | None = None, show_progress: bool = False, scheduler: str | None = None) -> BuildReport:
+          workers: int | None = None, show_progress: bool = False, scheduler: str | None = None,
+          lock_wait: float = store.WRITE_WAIT, notify=None) -> BuildReport:
     """Bring OUT/claims.sqlite and OUT/index.html up to date with the articles in `articles_dir`.
 
     Only new or changed articles (by content hash, extractor and gazetteer version) are read again; the
     store is updated in one transaction, the map written under a temporary name and moved into place; the
     transaction commits only once the map is complete, so a failed build leaves both as they were.
     `scheduler` (`local:N`, `tcp://host:port`) extracts on a Dask cluster instead of local processes.
+    Another build on `out_dir`, or another process's lock on the store, is waited for up to `lock_wait` seconds
+    each, with a message through `notify` every few seconds.
     """
+    from . import interrupt
     from .map import page
     from .map.data import map_data
 
@@ -270,13 +294,14 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
     check_folders(Path(articles_dir), Path(out_dir))
     gaz = load(gazetteer_dir)
     store_path, map_path = out_dir / "claims.sqlite", out_dir / "index.html"
-    with build_lock(out_dir, wait):
+    with build_lock(out_dir, wait, lock_wait, notify):
         for stale in out_dir.glob(f".{map_path.name}.*.tmp"):  # left by a build that was killed
             stale.unlink(missing_ok=True)
         map_tmp = map_path.with_name(f".{map_path.name}.{os.getpid()}.tmp")
+        held = False
         try:
             # The store commits when this block ends, after the new map is complete.
-            with store.atomic(store_path) as tx:
+            with store.atomic(store_path, lock_wait, notify) as tx:
                 db = tx.db
                 known, stored = store.stored_articles(db)
                 articles, problems = ingest.read_articles(articles_dir, known, keep_text=False)
@@ -298,8 +323,10 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
                 seen = {k.place_id for k in touched} if touched is not None else None
                 before_keys, before_state = _snapshot(db, seen)
                 store.remove_articles(db, gone)
-                with _progress(len(todo), show_progress) as advance:
-                    for article, extraction in extract_many(todo, gaz, workers, advance, scheduler, version):
+                with _progress(len(todo), show_progress) as advance, \
+                        closing(extract_many(todo, gaz, workers, advance, scheduler, version)) as extracted:
+                    # closing: an interrupted build stops its worker processes at once, not when collected
+                    for article, extraction in extracted:
                         if extraction is None:
                             problems.append(Problem(article.path, "could no longer be read; skipped"))
                             continue
@@ -339,9 +366,14 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
                 unlocated = store.unlocated_names(db)
                 if not (changes.read or changes.removed or new_store):
                     tx.discard()  # nothing read or removed: leave the store file untouched
+                # From the commit to the map's move into place, Ctrl-C and SIGTERM wait: both change or neither.
+                held = interrupt.hold()
             os.replace(map_tmp, map_path)
+            interrupt.mark_completed()
         finally:
             map_tmp.unlink(missing_ok=True)
+            if held:
+                interrupt.release()
     return BuildReport(counts, unlocated, problems, changes, store_path, map_path)
 
 

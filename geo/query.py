@@ -266,12 +266,14 @@ class ClaimsResult:
                    "publisher", "published", "article", "url", "citations", "settlement", "place_id", "evidence")
 
     def csv(self) -> str:
+        from .export import csv_cell
+
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(self.CSV_COLUMNS)
         for r in self.rows:
             row = dict(r, period_start=r["date"] or period_start(r["date_precision"], r["evidence"], r["published"]))
-            w.writerow(["" if row.get(k) is None else row.get(k) for k in self.CSV_COLUMNS])
+            w.writerow(["" if row.get(k) is None else csv_cell(row.get(k)) for k in self.CSV_COLUMNS])
         return buf.getvalue()
 
 
@@ -283,9 +285,10 @@ def _ambiguous(name: str, places: list[PlaceRef]) -> str:
             f"or `geo claims {first.id}`.")
 
 
-def claims_for_name(name: str, db_path: Path) -> ClaimsResult:
-    """The claims about the place `name` means, from the store at `db_path`."""
-    db = connect(db_path)
+def claims_for_name(name: str, db_path: Path, wait: float = store.READ_WAIT, notify=None) -> ClaimsResult:
+    """The claims about the place `name` means, from the store at `db_path` (`store.connect`: a lock another
+    process holds is waited for up to `wait` seconds)."""
+    db = connect(db_path, wait, notify)
     try:
         found = Lookup(db, gazetteer=False).find(name)  # the store first: no gazetteer load for a known name
         if not found.places:
@@ -304,16 +307,25 @@ def claims_for_name(name: str, db_path: Path) -> ClaimsResult:
         db.close()
 
 
-def describe_places(name: str, explain: bool = False, db_path: Path | None = None) -> tuple[list[str], bool]:
-    """The places `name` can mean (the gazetteer's, and the store's names the gazetteer lacks), as lines."""
+def describe_places(name: str, explain: bool = False, db_path: Path | None = None,
+                    notify=None) -> tuple[list[str], bool]:
+    """The places `name` can mean (the gazetteer's, and the store's names the gazetteer lacks), as lines. A store
+    that cannot be read is left out (`notify` is told why): the gazetteer still answers."""
     db = None
     if db_path is not None:
         try:
-            db = connect(db_path)
-        except (FileNotFoundError, RuntimeError):
+            db = connect(db_path, notify=notify)
+        except (FileNotFoundError, RuntimeError) as exc:
+            if notify is not None and Path(db_path).exists():
+                notify(f"{exc} (answering from the gazetteer alone)")
             db = None
     try:
-        found = Lookup(db).find(name)
+        try:
+            found = Lookup(db).find(name)
+        except sqlite3.DatabaseError as exc:  # a store damaged past its first pages
+            if notify is not None:
+                notify(f"{db_path}: is damaged ({exc}) (answering from the gazetteer alone)")
+            found = Lookup(None).find(name)
     finally:
         if db is not None:
             db.close()

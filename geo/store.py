@@ -10,10 +10,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import quote
 
 from .records import Article, Claim, Mention, Place
 from .terminal import file_name
@@ -121,13 +123,28 @@ def migrate(db: sqlite3.Connection) -> None:
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
-def _open_for_update(path: Path) -> sqlite3.Connection:
-    """A connection with an open write transaction (one writer at a time; others wait)."""
-    db = sqlite3.connect(path, timeout=600, isolation_level=None)
-    db.row_factory = sqlite3.Row
-    db.execute("PRAGMA foreign_keys = ON")
-    db.execute("BEGIN IMMEDIATE")
-    migrate(db)
+WRITE_WAIT = 600.0  # seconds a build waits for another process's lock on the store, unless told otherwise
+
+
+def _open_for_update(path: Path, wait: float = WRITE_WAIT, notify=None) -> sqlite3.Connection:
+    """A connection with an open write transaction (one writer at a time; another waits up to `wait` seconds,
+    and `notify` is told every few seconds that it does)."""
+    db = sqlite3.connect(path, timeout=0.1, isolation_level=None)
+    try:
+        db.row_factory = sqlite3.Row
+        db.execute("PRAGMA foreign_keys = ON")
+        try:
+            _wait_loop(lambda: db.execute("BEGIN IMMEDIATE"), str(path), wait, notify)
+        except sqlite3.OperationalError as exc:
+            if _locked(exc):
+                raise StoreError(f"{path}: locked by another process for {wait:.0f} s; try again when it is done, "
+                                 "or wait longer with --wait SECONDS") from None
+            raise
+        db.execute(f"PRAGMA busy_timeout = {int(max(wait, 0.1) * 1000)}")  # the commit waits for readers too
+        migrate(db)
+    except BaseException:
+        db.close()
+        raise
     return db
 
 
@@ -145,11 +162,12 @@ class Transaction:
 
 
 @contextmanager
-def atomic(path: Path) -> Iterator[Transaction]:
+def atomic(path: Path, wait: float = WRITE_WAIT, notify=None) -> Iterator[Transaction]:
     """The store at `path` (created and migrated as needed) in one write transaction, like sqlite-utils'
     `Database.atomic()`: committed when the block ends, rolled back when it raises (or was discarded), so a
-    failed or killed build leaves the store as it was."""
-    db = _open_for_update(path)
+    failed or killed build leaves the store as it was. A lock another process holds is waited for (`wait`,
+    `notify`: `_open_for_update`)."""
+    db = _open_for_update(path, wait, notify)
     tx = Transaction(db)
     try:
         yield tx
@@ -297,15 +315,151 @@ def regroup(db: sqlite3.Connection, touched: set[GroupKey] | None = None) -> Non
 READABLE_VERSIONS = (5, SCHEMA_VERSION)  # 5 differs only by the reference layers' table (none registered)
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    if not Path(path).exists():
+class StoreError(RuntimeError):
+    """A store that cannot be read, with what is wrong and how to fix it, in one line."""
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+READ_WAIT = 30.0  # seconds a reader waits for another process's lock, unless told otherwise (--wait)
+NOTIFY_EVERY = 5.0  # seconds between "waiting for …" messages
+
+
+def is_sqlite(path: Path) -> bool:
+    """Whether `path` is a file that starts as a SQLite database does."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def _locked(exc: sqlite3.Error) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _wait_loop(attempt, what: str, wait: float, notify) -> object:
+    """`attempt()` again while it raises "database is locked", up to `wait` seconds, saying every few seconds that
+    it waits (a lock held for less than a second goes unmentioned); its result, or the last lock error."""
+    started = time.monotonic()
+    next_note = started + 1.0
+    while True:
+        try:
+            return attempt()
+        except sqlite3.OperationalError as exc:
+            if not _locked(exc):
+                raise
+            now = time.monotonic()
+            if now - started >= wait:
+                raise
+            if notify is not None and now >= next_note:
+                notify(f"waiting for {what}: locked by another process ({now - started:.0f} s of at most {wait:.0f} s)")
+                next_note = now + NOTIFY_EVERY
+            time.sleep(0.2)
+
+
+def _check_file(path: Path) -> None:
+    """One line of what is wrong with a file that cannot be a store, before SQLite sees it."""
+    if not path.exists():
         raise FileNotFoundError(f"{path}: no store here (run `geo build` first)")
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    if path.is_dir():
+        inside = path / "claims.sqlite"
+        hint = f"give --db {inside}" if inside.is_file() else "give --db the claims.sqlite that `geo build` wrote"
+        raise StoreError(f"{path}: is a folder, not a store; {hint}")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not head:
+        raise StoreError(f"{path}: is empty, not a store; delete it and run `geo build` to make it again")
+    if not head.startswith(SQLITE_HEADER):
+        raise StoreError(f"{path}: is not a SQLite database, so not a store; give --db the claims.sqlite that "
+                         "`geo build` wrote")
+    # The header's page size and page count (valid when its version-valid-for number matches the change counter)
+    # say how long the file must be: shorter is a truncated copy.
+    page_size = int.from_bytes(head[16:18], "big") if len(head) >= 18 else 0
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(head[28:32], "big") if len(head) >= 100 and head[24:28] == head[92:96] else 0
+    size = path.stat().st_size
+    if len(head) < 100 or size < page_size * pages:
+        raise StoreError(f"{path}: is damaged (truncated: {size} bytes of {max(page_size * pages, 100)}); delete it "
+                         "and run `geo build` to make it again")
+
+
+def _rolled_back(path: Path) -> bool:
+    """Roll back a hot journal (left by a build killed mid-transaction) with a writable connection: SQLite does
+    it on the first read. False when this process cannot write beside the store."""
+    try:
+        db = sqlite3.connect(path, timeout=1)
+        try:
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            db.close()
+        return True
+    except sqlite3.Error:
+        return False
+
+
+def _open_checked(path: Path) -> sqlite3.Connection:
+    uri = f"file:{quote(os.path.abspath(path))}?mode=ro"
+    db = sqlite3.connect(uri, uri=True, timeout=0.1)
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except BaseException:
+        db.close()
+        raise
     db.row_factory = sqlite3.Row
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    if version not in READABLE_VERSIONS:
-        raise RuntimeError(f"{path}: store schema version {version}, this tool reads {SCHEMA_VERSION}; run `geo build`")
+    ours = {"meta", "articles", "places", "claims", "citations"}
+    problem = None
+    if version > SCHEMA_VERSION:
+        problem = (f"was written by a newer geo (store schema {version}; this one reads {SCHEMA_VERSION}); "
+                   "upgrade geo to read it")
+    elif not ours & tables:
+        problem = ("is not a geo store (a SQLite database without its tables: another program's?); give --db the "
+                   "claims.sqlite that `geo build` wrote")
+    elif version not in READABLE_VERSIONS:
+        problem = f"is an older store (schema {version}; this geo reads {SCHEMA_VERSION}); run `geo build` to update it"
+    elif missing := sorted(ours - tables):
+        problem = f"is damaged (no {', '.join(missing)} table); delete it and run `geo build` to make it again"
+    if problem:
+        db.close()
+        raise StoreError(f"{path}: {problem}")
     return db
+
+
+def connect(path: Path, wait: float = READ_WAIT, notify=None) -> sqlite3.Connection:
+    """The store at `path`, read-only, checked: a SQLite file with this geo's schema (not a newer one). A hot
+    journal is rolled back when this process can write beside the store; a lock another process holds is
+    waited for up to `wait` seconds (`notify` is told every few seconds). Anything else raises `StoreError`
+    (or FileNotFoundError) with one line of what is wrong and how to fix it."""
+    path = Path(path)
+    _check_file(path)
+    recovered = False
+    while True:
+        try:
+            db = _wait_loop(lambda: _open_checked(path), str(path), wait, notify)
+            assert isinstance(db, sqlite3.Connection)
+            # Later statements wait for a lock too (a build committing while this one reads).
+            db.execute(f"PRAGMA busy_timeout = {int(max(wait, 0.1) * 1000)}")
+            return db
+        except StoreError:
+            raise
+        except sqlite3.OperationalError as exc:
+            if _locked(exc):
+                raise StoreError(f"{path}: locked by another process for {wait:.0f} s; try again when it is done, or "
+                                 "wait longer with --wait SECONDS") from None
+            if "readonly" in str(exc) and not recovered:  # a hot journal: a read-only connection cannot roll it back
+                recovered = True
+                if _rolled_back(path):
+                    continue
+                raise StoreError(f"{path}: has a hot journal ({path.name}-journal, left by an interrupted build) "
+                                 "that this process cannot roll back (no write access); run `geo build` or make "
+                                 "the folder writable") from None
+            raise StoreError(f"{path}: cannot be read ({exc}); delete it and run `geo build` to make it "
+                             "again") from None
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+            raise StoreError(f"{path}: is damaged ({exc}); delete it and run `geo build` to make it again") from None
 
 
 # Readers order claims by content, never by id, so that an incremental build and a fresh one read alike.

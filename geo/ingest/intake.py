@@ -4,11 +4,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 
-from .articles import TEXT_SUFFIXES, is_http_url, meta_path_of
+from .articles import EARLIEST, MAX_BYTES, TEXT_SUFFIXES, _read_file, is_http_url, meta_path_of, read_meta
 
 
 class AddError(ValueError):
@@ -23,7 +22,7 @@ def same_text_in(folder: Path, src: Path) -> Path | None:
     """An article file of `folder` with the same bytes as `src` (a second `geo add` of one file), or None."""
     if not folder.is_dir():
         return None
-    data = src.read_bytes()
+    data = _read_file(src, MAX_BYTES)
     digest = hashlib.sha256(data).digest()
     for other in sorted(folder.iterdir()):
         if other.suffix.lower() in TEXT_SUFFIXES and other.is_file() and other.stat().st_size == len(data):
@@ -33,19 +32,26 @@ def same_text_in(folder: Path, src: Path) -> Path | None:
 
 
 def add_article(src: Path, folder: Path, publisher: str | None = None, published: str | None = None,
-                url: str | None = None, title: str | None = None) -> Path:
-    """Copy `src` into `folder` under a free name and write its `.meta.json`; returns the new path."""
-    if not src.is_file():
+                url: str | None = None, title: str | None = None, notes: list[str] | None = None) -> Path:
+    """Copy `src` into `folder` under a free name and write its `.meta.json`; returns the new path. Warnings
+    about the metadata beside `src` are appended to `notes`."""
+    notes = notes if notes is not None else []
+    if not src.exists():
         raise AddError(f"{src}: no such file")
+    if not src.is_file():  # a FIFO or a device would block the copy or never end
+        raise AddError(f"{src}: not a regular file (a FIFO, a device or a folder); save the article as a file first")
     suffix = src.suffix.lower()
     if suffix not in TEXT_SUFFIXES:
         raise AddError(f"{src}: unsupported type {suffix or '(none)'}; use .txt, .md or .html")
     if published:
         try:
-            if date.fromisoformat(published) > date.today():
-                raise AddError(f"--published {published} is in the future")
+            day = date.fromisoformat(published)
         except ValueError:
             raise AddError(f"--published {published!r} is not a date (YYYY-MM-DD)") from None
+        if day > date.today():
+            raise AddError(f"--published {published} is in the future")
+        if day < EARLIEST:
+            raise AddError(f"--published {published} is before {EARLIEST.year}, not a day of news")
     if url and not is_http_url(url):
         raise AddError(f"--url {url!r} is not an http(s) URL")
     twin = same_text_in(folder, src)
@@ -56,15 +62,15 @@ def add_article(src: Path, folder: Path, publisher: str | None = None, published
     dest, n = folder / f"{stem}{suffix}", 2
     while dest.exists() or meta_path_of(dest).exists():
         dest, n = folder / f"{stem}_{n}{suffix}", n + 1
-    shutil.copyfile(src, dest)
-    meta = {"url": url, "publisher": publisher, "published": published, "title": title}
+    dest.write_bytes(_read_file(src, MAX_BYTES))
+    meta: dict[str, str | None] = {"url": url, "publisher": publisher, "published": published, "title": title}
     side = meta_path_of(src)
-    if side.exists():  # metadata that came with the file fills what the options leave open
-        try:
-            given = json.loads(side.read_text(encoding="utf-8"))
-            meta = {k: meta[k] or (given.get(k) if isinstance(given.get(k), str) else None) for k in meta}
-        except ValueError:
-            pass
+    if side.exists() or side.is_symlink():  # metadata that came with the file fills what the options leave open
+        # Read as a build reads it: a FIFO is not waited on, bad fields are dropped with a warning.
+        given, warnings = read_meta(side)
+        for warning in warnings:
+            notes.append(warning)
+        meta = {k: meta[k] or given.get(k) for k in meta}
     meta_path_of(dest).write_text(
         json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return dest
