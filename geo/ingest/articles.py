@@ -18,6 +18,7 @@ from ..records import Article
 from ..terminal import file_name, valid_unicode, visible
 from ..text import decode, decode_noting, utf16_without_bom, utf32_without_bom, LANGUAGES, detect_language
 from .datelines import dateline
+from .unwrap import unwrap
 
 TEXT_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 META_KEYS = {"url", "publisher", "published", "title", "language"}
@@ -202,7 +203,7 @@ def read_article(path: Path) -> tuple[Article | None, list[Problem]]:
         text, extra = _html_text(text)
     elif path.suffix.lower() == ".md":
         text, extra = _front_matter(text)
-    text = clean_text(text)
+    text = unwrap(clean_text(text))  # hard-wrapped lines joined back into sentences (same length: offsets hold)
     if not text.strip():
         return None, problems + [Problem(str(path), "empty (no text)")]
     if len(text) > MAX_CHARS:
