@@ -135,8 +135,8 @@ def to_gpkg(recs: list[dict], path) -> None:
         {"settlement_id": []}, geometry=[], crs="EPSG:4326")
     gdf.to_file(path, layer="settlements", driver="GPKG", engine="pyogrio")
     # The columns named even when there are no rows: an empty store gives empty layers with their columns.
-    claims = pd.DataFrame([{k: v for k, v in r.items() if k != "citations"} for r in recs],
-                          columns=[k for k in FIELDS if k != "citations"])
+    columns = [k for k in (recs[0] if recs else FIELDS) if k != "citations"]  # with any ref_NAME columns
+    claims = pd.DataFrame([{k: v for k, v in r.items() if k != "citations"} for r in recs], columns=columns)
     pyogrio.write_dataframe(claims, path, layer="claims", driver="GPKG", append=False)
     cites = pd.DataFrame([{"claim_id": r["claim_id"], **c} for r in recs for c in r["citations"]],
                          columns=["claim_id", "article", "publisher", "url"])
