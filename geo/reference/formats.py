@@ -70,7 +70,10 @@ def _polygon(rings: Any) -> Any:
         raise ValueError("a polygon needs at least its outline")
     arrays = []
     for ring in rings:
-        a = np.asarray(ring, dtype=float)
+        try:
+            a = np.asarray(ring, dtype=float)
+        except ValueError:  # positions of mixed dimension: their first two values
+            a = np.asarray([p[:2] if isinstance(p, list) else p for p in ring], dtype=float)
         if a.ndim != 2 or a.shape[1] < 2 or len(a) < 4:
             raise ValueError("a ring needs four or more [longitude, latitude] positions")
         arrays.append(a[:, :2])
@@ -121,6 +124,8 @@ def _features(path: Path) -> list[Any]:
         raise SnapshotError("empty file")
     try:
         doc = json.loads(data)
+    except RecursionError:
+        raise SnapshotError("not JSON (nested too deeply)") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise SnapshotError(f"not JSON ({str(exc)[:80]})") from None
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):

@@ -149,6 +149,8 @@ def load_layer(layer: Layer, cache_dir: Path | None = None) -> Loaded:
                 result = str(exc)
             except OSError as exc:
                 result = f"cannot be read ({exc.strerror or exc})"
+            except Exception as exc:  # whatever the file holds, one line about it and the other files go on
+                result = f"cannot be used ({type(exc).__name__}: {str(exc).splitlines()[0][:80] if str(exc) else ''})"
         _MEMO[memo_key] = result
         results[f.name] = (sig, result)
         if isinstance(result, str):
