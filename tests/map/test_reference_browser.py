@@ -91,3 +91,31 @@ def test_the_reference_panel_keeps_the_layout(browser, built, width, height):  #
         assert p.errors == [] and p.external == []
     finally:
         p.close()
+
+
+def test_the_permalink_names_the_layers_shown(browser, built):  # noqa: F811
+    p = Page(browser, built.as_uri() + "#date=2024-08-07")
+    try:
+        p.page.click("#gc-ref-0")
+        p.page.wait_for_function("location.hash.indexOf('refs=none') >= 0")
+        assert p.page.evaluate("location.hash").startswith("#date=2024-08-07")
+    finally:
+        p.close()
+    p = Page(browser, built.as_uri() + "#date=2024-08-07&place=sudzha&refs=none")
+    try:
+        assert _paths(p) == [] and not p.page.is_checked("#gc-ref-0") and _ref(p, "sudzha") == ""
+        assert "Assessed on this day: Russian-held" in p.page.text_content("#gc-ledger")  # the ledger still says it
+    finally:
+        p.close()
+    p = Page(browser, built.as_uri() + "#date=2024-08-07&refs=Assessed")
+    try:
+        assert len(_paths(p)) == 1 and p.page.is_checked("#gc-ref-0")
+    finally:
+        p.close()
+    p = Page(browser, built.as_uri() + "#date=2024-08-07&refs=DeepState")
+    try:
+        assert '"DeepState" is not a reference map of this page' in p.page.text_content("#gc-notice")
+        assert len(_paths(p)) == 1 and p.date_shown().strip().startswith("2024-08-07")
+        assert p.errors == []
+    finally:
+        p.close()

@@ -136,13 +136,48 @@
     GC.stopMap(panel.root);
     GC.dock(map, panel.root, 'right', 20);
   };
-  App.prototype.refShow = function (k, on) {
+  App.prototype.refSet = function (k, on) {
     var ref = this.refs[k];
     ref.shown = !!on;
     if (on) { ref.layer.addTo(this.map); } else { this.map.removeLayer(ref.layer); }
-    this.refDraw(ref);
+    var cb = document.getElementById('gc-ref-' + k);
+    if (cb) { cb.checked = ref.shown; }
+  };
+  App.prototype.refShow = function (k, on) {
+    this.refSet(k, on);
+    this.refDraw(this.refs[k]);
     this.restyle();
     this.emit('visible');
+    this.scheduleHash();
+  };
+
+  /* the permalink names the layers shown when not all are: &refs=NAME,NAME or &refs=none */
+  var hashString = App.prototype.hashString;
+  App.prototype.hashString = function () {
+    var h = hashString.call(this), refs = this.refs || [];
+    if (refs.every(function (r) { return r.shown; })) { return h; }
+    var on = refs.filter(function (r) { return r.shown; }).map(function (r) { return encodeURIComponent(r.name); });
+    return h + '&refs=' + (on.length ? on.join(',') : 'none');
+  };
+  var applyHash = App.prototype.applyHash;
+  App.prototype.applyHash = function (hash) {
+    var self = this, kept = [], want = null, errors = [];
+    String(hash || '').replace(/^#/, '').split('&').forEach(function (part) {
+      if (part.indexOf('refs=') === 0) { want = part.slice(5); } else if (part) { kept.push(part); }
+    });
+    if (want !== null && this.refs) {
+      var names = [], bad = [];
+      try { names = want === 'none' ? [] : decodeURIComponent(want).split(','); } catch (e) { bad = [want]; }
+      names.forEach(function (n) { if (!self.refs.some(function (r) { return r.name === n; })) { bad.push(n); } });
+      if (bad.length) {
+        errors.push('refs=' + want + ': "' + bad.join(', ') + '" is not a reference map of this page; all shown');
+        names = this.refs.map(function (r) { return r.name; });
+      }
+      this.refs.forEach(function (r, k) { self.refSet(k, names.indexOf(r.name) >= 0); });
+    }
+    var out = applyHash.call(this, kept.length ? '#' + kept.join('&') : '');
+    if (errors.length) { this.notify(this.notices.concat(errors)); }
+    return out || want !== null;
   };
   App.prototype.refUpdate = function () {
     for (var k = 0; k < this.refs.length; k++) { this.refDraw(this.refs[k]); }
