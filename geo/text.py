@@ -7,6 +7,8 @@ import codecs
 import re
 import threading
 
+from .folded import compile_folded
+
 
 def decode(data: bytes) -> str:
     """Decode article bytes: BOMs, then UTF-8, then UTF-16 without BOM, then Windows-1251."""
@@ -111,8 +113,11 @@ def _utf8_and_cp1251(data: bytes) -> tuple[str, str]:
 
 
 LANGUAGES = ("en", "ru", "uk")
-_UK_WORDS = re.compile(r"(?<![\w])(?:що|це|та|від|які|який|вони|його|також|щоб|було|України|бо|між)(?![\w])", re.I)
-_RU_WORDS = re.compile(r"(?<![\w])(?:что|это|как|от|которые|который|они|его|также|чтобы|было|России|или|между)(?![\w])", re.I)
+_UK_WORDS = compile_folded(r"(?<![\w])(?:що|це|та|від|які|який|вони|його|також|щоб|було|України|бо|між)(?![\w])", re.I)
+_RU_WORDS = compile_folded(r"(?<![\w])(?:что|это|как|от|которые|который|они|его|также|чтобы|было|России|или|между)(?![\w])", re.I)
+
+_CYRILLIC = re.compile(r"[а-яёіїєґ]")
+_LATIN = re.compile(r"[a-z]")
 
 
 def detect_language(text: str) -> str:
@@ -121,8 +126,8 @@ def detect_language(text: str) -> str:
     deterministic (`language` in the article's metadata, when given, wins)."""
     sample = text[:6000]
     low = sample.lower()
-    cyr = sum(1 for c in low if "а" <= c <= "я" or c in "ёіїєґ")
-    lat = sum(1 for c in low if "a" <= c <= "z")
+    cyr = len(_CYRILLIC.findall(low))
+    lat = len(_LATIN.findall(low))
     if cyr <= lat:
         return "en"
     uk = sum(low.count(c) for c in "іїєґ") + 3 * len(_UK_WORDS.findall(sample))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from .. import folded as fre
+from ..folded import compile_folded
 from .lexicon import Lexicon
 
 MONTHS = {
@@ -67,25 +69,25 @@ def rules(lex: Lexicon) -> _Rules:
             weekdays[k] = int(v)
     day = r"(?P<day>\d{1,2})(?:st|nd|rd|th|-?(?:го|е|я|го|ого))?"
     explicit = (
-        re.compile(rf"\b{day}\s+(?:of\s+)?{mon}(?:,?\s+(?P<year>20\d\d))?\b", re.I),
-        re.compile(rf"\b{mon}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>20\d\d))?(?!\s*(?:km|kilomet|mile))", re.I),
+        compile_folded(rf"\b{day}\s+(?:of\s+)?{mon}(?:,?\s+(?P<year>20\d\d))?\b", re.I),
+        compile_folded(rf"\b{mon}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<year>20\d\d))?(?!\s*(?:km|kilomet|mile))", re.I),
         re.compile(r"\b(?P<m>\d{1,2})/(?P<day>\d{1,2})/(?P<year>20\d\d)\b"),
         re.compile(r"\b(?P<day>\d{1,2})\.(?P<m>\d{1,2})\.(?P<year>20\d\d)\b"),
         re.compile(r"\b(?P<year>20\d\d)-(?P<m>\d\d)-(?P<day>\d\d)\b"),
     )
     return _Rules(
         explicit=explicit,
-        range_tail=re.compile(rf"^\s*(?:-|–|—|to|through|until|and|по|и|і|та)\s*(?:(?P<mon2>{d['months']})\.?\s+)?(?P<day2>\d{{1,2}})\b(?!\s*(?:km|kilomet|mile))", re.I),
-        weekday=re.compile(rf"\b(?:on\s+|last\s+|this\s+|late\s+|early\s+)?(?P<wd>{d['weekdays']})\b", re.I),
-        day_before=re.compile(rf"\b(?:{d['day_before']})\b", re.I),
-        same_day=re.compile(rf"\b(?:{d['same_day']})\b", re.I),
-        vague=re.compile(d["vague"].replace("MONTHS", d["months"]), re.I),
-        pluperfect=re.compile(d["pluperfect"], re.I),
-        backshift=re.compile(d["backshift"], re.I),
-        same_as_last=re.compile(d["same_as_last"], re.I),
-        next_day=re.compile(d["next_day"], re.I),
-        week=re.compile(d["week"], re.I),
-        narrative=re.compile(rf"^(?:On|By|As\s+of|В|На|Станом\s+на|По\s+состоянию\s+на)?\s*(?:(?:{d['months']})\.?\s+\d{{1,2}}|\d{{1,2}}(?:-?го)?\s+(?:{d['months']})\.?)"
+        range_tail=compile_folded(rf"^\s*(?:-|–|—|to|through|until|and|по|и|і|та)\s*(?:(?P<mon2>{d['months']})\.?\s+)?(?P<day2>\d{{1,2}})\b(?!\s*(?:km|kilomet|mile))", re.I),
+        weekday=compile_folded(rf"\b(?:on\s+|last\s+|this\s+|late\s+|early\s+)?(?P<wd>{d['weekdays']})\b", re.I),
+        day_before=compile_folded(rf"\b(?:{d['day_before']})\b", re.I),
+        same_day=compile_folded(rf"\b(?:{d['same_day']})\b", re.I),
+        vague=compile_folded(d["vague"].replace("MONTHS", d["months"]), re.I),
+        pluperfect=compile_folded(d["pluperfect"], re.I),
+        backshift=compile_folded(d["backshift"], re.I),
+        same_as_last=compile_folded(d["same_as_last"], re.I),
+        next_day=compile_folded(d["next_day"], re.I),
+        week=compile_folded(d["week"], re.I),
+        narrative=compile_folded(rf"^(?:On|By|As\s+of|В|На|Станом\s+на|По\s+состоянию\s+на)?\s*(?:(?:{d['months']})\.?\s+\d{{1,2}}|\d{{1,2}}(?:-?го)?\s+(?:{d['months']})\.?)"
                              r"(?:st|nd|rd|th)?(?:,?\s+20\d\d)?\s*(?:года|року|р\.|г\.)?\s*,", re.I),
         months=months,
         weekdays=weekdays,
@@ -151,7 +153,7 @@ def weekday_date(weekday: int, published: date) -> date:
 
 def clause_around(sentence: str, pos: int) -> str:
     """The clause holding `pos`: past-framing words elsewhere in the sentence do not date this clause."""
-    bounds = [0] + [m.end() for m in re.finditer(r",\s+(?:which|who|where|when|while|but|and\s+had)\b|;|\s[—–]\s", sentence)] + [len(sentence)]
+    bounds = [0] + [m.end() for m in fre.finditer(r",\s+(?:which|who|where|when|while|but|and\s+had)\b|;|\s[—–]\s", sentence)] + [len(sentence)]
     start = max(b for b in bounds if b <= pos) if any(b <= pos for b in bounds) else 0
     end = min((b for b in bounds if b > pos), default=len(sentence))
     return sentence[start:end]
@@ -267,7 +269,7 @@ class DateContext:
         if self.r.week.search(clause):
             return Resolved(None, "week", "within a week named, no day")
         if self.r.vague.search(clause) or (self.r.pluperfect.search(clause) and not self.r.backshift.search(text)):
-            month = re.search(rf"month|{self.r.months and '|'.join(k for k in self.r.months if len(k) > 3)}", clause, re.I)
+            month = fre.search(rf"month|{self.r.months and '|'.join(k for k in self.r.months if len(k) > 3)}", clause, re.I)
             return Resolved(None, "month" if month else "none", "past-framed statement")
         if self.narrative:
             return Resolved(self.narrative, "day", "day of the narrative (an earlier sentence opened with it)")

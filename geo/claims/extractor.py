@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .. import folded as fre
 from ..records import Article, Claim, Mention, Place
 from ..text import detect_language
 from .dates import DateContext, explicit_dates, rules as date_rules
@@ -93,7 +94,7 @@ class ArticleClaims:
                     voice = Frame(0, len(sent.text), intro, "quote introduced by the sentence before")
             if not frames and voice.speaker is self.publisher and infos:
                 prev = infos[-1]
-                same_para = not re.search(r"\n\s*\n", self.article.text[prev.sent.end:sent.start])
+                same_para = not fre.search(r"\n\s*\n", self.article.text[prev.sent.end:sent.start])
                 last = self._last_speaker(prev)
                 # "DeepState published updated data on Sumy Oblast. 62 sq km … are under Russian control.": the
                 # sentence after an announced report is the report.
@@ -131,7 +132,7 @@ class ArticleClaims:
         """The sentence a "This was reported by" points back to: datelines and bylines between are skipped."""
         for j in range(i - 1, max(-1, i - 5), -1):
             t = infos[j].sent.text
-            if len(t.split()) >= 3 and re.search(r"[.!?”\"»]\s*$", t):
+            if len(t.split()) >= 3 and fre.search(r"[.!?”\"»]\s*$", t):
                 return infos[j]
         return None
 
@@ -237,13 +238,13 @@ class ArticleClaims:
         m = self.lex.p("place_anaphor_cs").match(info.sent.text)
         noun = None
         if m is None:
-            noun = re.search(r"\b(?:in|near|for|of|around|on\s+the\s+outskirts\s+of)\s+(?P<pron>the\s+(?:village|town|settlement|city|hamlet))\b(?!\s+of)", info.sent.text)
+            noun = fre.search(r"\b(?:in|near|for|of|around|on\s+the\s+outskirts\s+of)\s+(?P<pron>the\s+(?:village|town|settlement|city|hamlet))\b(?!\s+of)", info.sent.text)
         places = [p for p in prev.mentions if self._in_theatre(p) and p.place_id]
         ids = {p.place_id for p in places}
         if m is None and noun is None:
             return []
         pron = (m or noun).group("pron")  # type: ignore[union-attr]
-        plural = re.match(r"(?i)these|they|both", pron) is not None
+        plural = fre.match(r"(?i)these|they|both", pron) is not None
         if not ids or (not plural and len(ids) != 1) or (plural and len(ids) < 2):
             return []
         start = info.sent.start + (m or noun).start("pron")  # type: ignore[union-attr]
@@ -262,9 +263,9 @@ class ArticleClaims:
         "the village" stands for the place named just before it in the same sentence."""
         text = info.sent.text
         out = []
-        for m in re.finditer(r"\b(?:the|this|that)\s+(?:village|town|settlement|city|hamlet)\b(?!\s+(?:of|council|administration|head|centre|center))", text, re.I):
+        for m in fre.finditer(r"\b(?:the|this|that)\s+(?:village|town|settlement|city|hamlet)\b(?!\s+(?:of|council|administration|head|centre|center))", text, re.I):
             before = [sp for sp in spans if sp[1] <= m.start()]
-            if not before or re.search(r",\s*$", text[before[-1][1]:m.start()]):
+            if not before or fre.search(r",\s*$", text[before[-1][1]:m.start()]):
                 continue  # nothing before it, or an appositive ("Sudzha, the town that …")
             s0, e0, prev = before[-1]
             if m.start() - e0 > 200:
@@ -317,7 +318,7 @@ class ArticleClaims:
         if role is not None and role.cue_id == "partial_of" and len(group) > 1:
             rest.insert(0, group[1:])  # "part of A, as well as B": B is read on its own
             group = group[:1]
-        if role is None and inherited is not None and (len(group) >= 2 or re.match(r"^(?:This|These|It|They|Among)", text)
+        if role is None and inherited is not None and (len(group) >= 2 or fre.match(r"^(?:This|These|It|They|Among)", text)
                                                        or self.lex.p("list_intro").search(text)):
             role = inherited
         if role is not None and role is inherited and role.voice is not None and frame.speaker is self.publisher:
@@ -346,7 +347,7 @@ class ArticleClaims:
         if role.outlet_voice:
             # A descriptor framed as the past ("Sudzha, the town Ukraine captured soon after its incursion") is undated.
             after = sent.text[m.end - sent.start:]
-            own = self.dates.resolve(0, text=re.split(r"[.;]", after, maxsplit=1)[0] or role.cue)
+            own = self.dates.resolve(0, text=fre.split(r"[.;]", after, maxsplit=1)[0] or role.cue)
             if own.date is None and own.precision != "none" or own.how == "past-framed statement":
                 r = own
         out = []
@@ -369,7 +370,7 @@ class ArticleClaims:
         the one who calls it false says the opposite."""
         text = info.sent.text
         voices: list[tuple[Speaker, str, str]] = []
-        src = re.search(r"\b(?:disseminated|spread|circulated|claimed|published|reported|made)\s+by\s+(?P<np>[^,.;]{3,80})", text, re.I)
+        src = fre.search(r"\b(?:disseminated|spread|circulated|claimed|published|reported|made)\s+by\s+(?P<np>[^,.;]{3,80})", text, re.I)
         if src:
             sp, _ = self.speakers.resolve(src.group("np"))
             if sp is not None:

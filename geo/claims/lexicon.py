@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .prefilter import Prefilter, required
+from ..folded import compile_folded
+from ..prefilter import Prefilter, required
 
 LANGUAGES = ("en", "ru", "uk")
 KINDS = ("capture", "lose", "lose_patient", "hold", "state", "contested")
@@ -37,7 +38,7 @@ def _compile(key: str, pattern: str, subst: dict[str, str]) -> re.Pattern[str]:
     for name, value in subst.items():
         text = text.replace(name, value)
     flags = 0 if key.endswith("_cs") else re.IGNORECASE
-    return re.compile(text, flags)
+    return compile_folded(text, flags)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def lexicon(lang: str = "en") -> Lexicon:
         cues.append(Cue(c["id"], c["kind"], c["gloss"], rx, required(rx.pattern), bool(c.get("follows", False))))
     force, ru, ua = actor_raw["force"], actor_raw["russia"], actor_raw["ukraine"]
     gap = r"(?:\s+[\w'’-]+){0,2}?"
-    agent = re.compile(
+    agent = compile_folded(
         rf"\b(?P<ru>{ru}){gap}\s+(?:{force})\b|\b(?P<ua>{ua}){gap}\s+(?:{force})\b|{actor_raw['country_cs']}|"
         rf"(?P<our>{actor_raw['our']})|(?P<enemy>{actor_raw['enemy']})|(?P<own>{actor_raw['own']})",
         re.IGNORECASE)
@@ -104,7 +105,7 @@ def lexicon(lang: str = "en") -> Lexicon:
         actor={k: _compile(k, v, subst) for k, v in raw["actor"].items()},
         speech={**{k: _compile(k, v, subst) for k, v in raw["speech"].items()},
                 # English finds speakers by its verbs' structure; other languages by their frame templates.
-                **({"verb_word": re.compile(rf"\b(?:{_joined(raw['speech']['verb'])})\b", re.IGNORECASE)} if "verb" in raw["speech"] else {})},
+                **({"verb_word": compile_folded(rf"\b(?:{_joined(raw['speech']['verb'])})\b")} if "verb" in raw["speech"] else {})},
         speaker={k: _compile(k, v, subst) for k, v in raw["speaker"].items()},
         pattern={k: _compile(k, v, subst) for k, v in raw["pattern"].items()},
         date={k: _joined(v) for k, v in raw["date"].items()},

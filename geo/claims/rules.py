@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import TypeVar
 
+from .. import folded as fre
 from .lexicon import Cue, Lexicon
 
 T = TypeVar("T")
@@ -89,12 +90,12 @@ class Rules:
                 if d > 170 or self.clause_break.search(gap):
                     continue
             elif s >= ge and cue.kind in ("capture", "lose", "state") and self.lex.p("relative_object").match(text[ge:s]) \
-                    and not self.aux.search(text[ge:s]) and not re.search(r"X{3,}", text[ge:s]):
+                    and not self.aux.search(text[ge:s]) and not fre.search(r"X{3,}", text[ge:s]):
                 d = len(text[ge:s]) + 10  # "Sudzha, which Moscow claimed back control of": the place is the verb's object
             elif s >= ge:
                 gap = text[ge:s]
                 d = int(len(gap) * 1.6) + 5
-                if len(gap) > 45 or re.search(r"[;:]", gap) or self.clause_break.search(gap):
+                if len(gap) > 45 or fre.search(r"[;:]", gap) or self.clause_break.search(gap):
                     continue
                 follows = cue.follows and self.lex.p("follows_gap").match(gap) and \
                     not (gap == " " and text[s:s + 1].isupper())  # "Giri 1,465 Belovsky Contested": a table's cells
@@ -111,7 +112,7 @@ class Rules:
         if best is not None and best[2].kind == "contested":
             # "repelled an attack on X": the attack is framed by the repulse, which says who holds X.
             holds = [(s, e, c) for s, e, c in found if c.kind == "hold" and e <= best[0] and gs - e <= 170
-                     and not re.search(r"[;:]", text[e:best[0]]) and not self.clause_break.search(text[e:best[0]])]
+                     and not fre.search(r"[;:]", text[e:best[0]]) and not self.clause_break.search(text[e:best[0]])]
             if holds:
                 return holds[-1]
         return best
@@ -125,7 +126,7 @@ class Rules:
             colon = tail.find(":")
             if colon < 0 or colon > 80 or not self.count_noun.search(tail[:colon + 1]) and not self.count_noun.search(text[max(0, s - 40):s]):
                 continue
-            if re.search(r"[;.]", tail[:colon]):
+            if fre.search(r"[;.]", tail[:colon]):
                 continue
             return (s, e, cue)
         return None
@@ -210,7 +211,7 @@ class Rules:
         if kind == "hold":
             # "repelled Ukrainian attacks on X", "stopped attempts by the enemy to attack X": the other side holds.
             for s, e, k, r in agents:
-                if ce <= s <= ce + 60 and (r == "attacker" or re.match(r"\s*(?:attempts?\s+)?by\s+$", text[ce:s])):
+                if ce <= s <= ce + 60 and (r == "attacker" or fre.match(r"\s*(?:attempts?\s+)?by\s+$", text[ce:s])):
                     side = self.side_of(k, claimant_side)
                     return (OTHER.get(side) if side else None), "attacker"
         return None, "none"
@@ -254,7 +255,7 @@ class Rules:
     def _relative_after(self, text: str, ge: int, found: list[Found]) -> Found | None:
         for s, e, cue in found:
             if s >= ge and cue.kind in ("capture", "lose", "state") and \
-                    self.lex.p("relative_object").match(text[ge:s]) and not re.search(r"X{3,}", text[ge:s]) \
+                    self.lex.p("relative_object").match(text[ge:s]) and not fre.search(r"X{3,}", text[ge:s]) \
                     and not self.aux.search(text[ge:s]):
                 return (s, e, cue)  # (a passive "which is occupied by" is a descriptor, read as one)
         return None
@@ -277,10 +278,10 @@ class Rules:
             # "Russian forces are clearing X": still under way.
             return Role("contested", "capture cue in the progressive: still under way", text[cs:ce], cue.gloss, cs, cue_id=cue.id)
         if cue.id == "pushed_out":
-            passive = re.search(r"\b(?:being|been|were|was|are|is|get|got)\s+$", text[max(0, cs - 12):cs], re.I)
+            passive = fre.search(r"\b(?:being|been|were|was|are|is|get|got)\s+$", text[max(0, cs - 12):cs], re.I)
             kind = "lose" if passive else "lose_patient"
         if kind in ("capture", "lose", "lose_patient") and ce <= gs and self.lex.p("near_slot").search(text[ce:gs]) \
-                and not re.search(r"X{3,}", text[ce:gs]):
+                and not fre.search(r"X{3,}", text[ce:gs]):
             # "took positions near X", "retreated near X": fighting around X, not X taken.
             return Role("contested", f"{cue.kind} cue near the place, not of it", text[cs:ce], cue.gloss, cs)
         if cue.id == "marked_as":
@@ -317,11 +318,11 @@ class Rules:
     def _map_status(self, tail: str, claimant_side: str, country: str) -> str | None:
         """ "… as occupied": the enemy of the map's maker (or of the place's own country) holds it."""
         t = tail.lower()
-        if re.search(r"gr[ae]y|contested", t):
+        if fre.search(r"gr[ae]y|contested", t):
             return "contested"
-        if re.search(r"russian", t):
+        if fre.search(r"russian", t):
             return "russia"
-        if re.search(r"ukrainian", t):
+        if fre.search(r"ukrainian", t):
             return "ukraine"
         owner = "ukraine" if country == "UA" else "russia"
         if "occupied" in t:
@@ -333,7 +334,7 @@ class Rules:
     def _negated(self, text: str, cs: int, ce: int, cue: Cue, kind: str, claimant_side: str, country: str) -> Role | None:
         """ "X is not under Ukrainian control": the other side holds it; "X has not been captured": its holder
         keeps it (the claimant's side, or the country's own). A denied fight or a denied repulse says nothing."""
-        if re.search(r"\b(?:all|the\s+whole|the\s+entire|entire|fully|completely|full)\b", text[ce:ce + 25], re.I):
+        if fre.search(r"\b(?:all|the\s+whole|the\s+entire|entire|fully|completely|full)\b", text[ce:ce + 25], re.I):
             # "have not gained control of all of X": part of it.
             return Role("contested", f"negated {kind} cue over the whole place: part of it", text[cs:ce], f"not fully {cue.gloss}", cs, cue_id=cue.id)
         if kind == "state":

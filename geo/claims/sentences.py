@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import folded as fre
+
 _ABBREV = {
     "gen", "lt", "col", "maj", "capt", "sgt", "mr", "mrs", "ms", "dr", "st", "no", "vs", "jan", "feb", "mar",
     "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "e.g", "i.e", "approx",
@@ -26,14 +28,14 @@ class Sentence:
 
 def split(text: str) -> list[Sentence]:
     out: list[Sentence] = []
-    for para in re.finditer(r"[^\n]+", text):
+    for para in fre.finditer(r"[^\n]+", text):
         p_start, chunk = para.start(), para.group(0)
         pos = 0
         for m in _END.finditer(chunk):
-            word = re.search(r"([\w.]+)[.!?…]*$", chunk[pos:m.start() + 1])
+            word = fre.search(r"([\w.]+)[.!?…]*$", chunk[pos:m.start() + 1])
             if word and m.group(0).startswith(".") and word.group(1).lower().rstrip(".") in _ABBREV:
                 continue
-            if word and re.fullmatch(r"[A-Z]", word.group(1).rstrip(".")):
+            if word and fre.fullmatch(r"[A-Z]", word.group(1).rstrip(".")):
                 continue  # an initial: "Valery V. Gerasimov"
             _emit(out, text, p_start + pos, p_start + m.end())
             pos = m.end()

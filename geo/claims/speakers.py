@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from .. import folded as fre
+from ..folded import compile_folded
 from .lexicon import Lexicon
-from .prefilter import Prefilter, required
+from ..prefilter import Prefilter, required
 
 UNKNOWN = "unknown"
 
@@ -63,7 +65,7 @@ class _Known:
 @lru_cache(maxsize=1)
 def known_claimants() -> tuple[_Known, ...]:
     text = resources.files("geo.claims.data").joinpath("claimants.csv").read_text(encoding="utf-8")
-    return tuple(_Known(re.compile(r["pattern"], re.I), required(r["pattern"]),
+    return tuple(_Known(compile_folded(r["pattern"], re.I), required(r["pattern"]),
                         Speaker(r["canonical"], r["side"], r["kind"], "claimant table"))
                  for r in csv.DictReader(text.splitlines()))
 
@@ -74,6 +76,7 @@ def _known_filter() -> Prefilter:
 
 
 @lru_cache(maxsize=8192)
+@lru_cache(maxsize=4096)  # a sentence and its noun phrases are asked about several times
 def known_in(text: str) -> tuple[tuple[int, int, Speaker], ...]:
     """Known claimants named in `text`, left to right, without overlaps (earlier table rows first)."""
     table = known_claimants()
@@ -87,7 +90,7 @@ def known_in(text: str) -> tuple[tuple[int, int, Speaker], ...]:
     return tuple(sorted(found, key=lambda t: t[0]))
 
 
-_NATIONAL_DOMAIN = re.compile(r"(?:^|[\s(/.])[\w-]+(?:\.[\w-]+)*\.(?P<tld>ru|su|рф|ua|укр)(?=$|[\s)/:,;])", re.I)
+_NATIONAL_DOMAIN = compile_folded(r"(?:^|[\s(/.])[\w-]+(?:\.[\w-]+)*\.(?P<tld>ru|su|рф|ua|укр)(?=$|[\s)/:,;])", re.I)
 
 
 def normalise(name: str) -> Speaker | None:
@@ -105,7 +108,7 @@ def publisher_speaker(publisher: str | None, sides: list[tuple[re.Pattern[str], 
     if hits:
         return Speaker(name, hits[0][2].side, "publisher", "publisher named in the claimant table")
     # An outlet on a Russian or Ukrainian national domain speaks, in its own voice, for that side.
-    for where in (name, re.sub(r"^https?://", "", url or "").split("/")[0]):
+    for where in (name, fre.sub(r"^https?://", "", url or "").split("/")[0]):
         d = _NATIONAL_DOMAIN.search(" " + where)
         if d:
             side = "russia" if d.group("tld").lower() in ("ru", "su", "рф") else "ukraine"
@@ -121,7 +124,7 @@ def publisher_sides() -> list[tuple[re.Pattern[str], str]]:
 
 # Words a speaker's noun phrase may hold between its words: these are skipped at the phrase's end
 # ("X also said", "X on Friday said") before the phrase is read.
-_ADVERBIAL_TAIL = re.compile(
+_ADVERBIAL_TAIL = compile_folded(
     r"(?:[\s,]+(?:also|further|earlier|later|then|previously|reportedly|officially|separately|again|already|first|"
     r"has|have|had|was|were|is|been|late|early|subsequently|recently|now|too|itself|himself|herself|themselves|"
     r"on\s+(?:\w+day|\w+\.?\s+\d{1,2}(?:,?\s+\d{4})?|\d{1,2}\s+\w+(?:\s+\d{4})?|Telegram|Facebook|X|Twitter|social\s+media|its\s+\w+(?:\s+\w+)?|his\s+\w+(?:\s+\w+)?|her\s+\w+(?:\s+\w+)?|their\s+\w+(?:\s+\w+)?)|"
@@ -132,7 +135,7 @@ _ADVERBIAL_TAIL = re.compile(
     r"(?:this|last)\s+(?:week|month)|yesterday|today|overnight|"
     r"\([^)]{0,40}\)))+[\s,]*$", re.I)
 # The same adverbials at the start of what follows a verb ("said on Friday, …").
-_ADVERBIAL_LEAD = re.compile("^" + _ADVERBIAL_TAIL.pattern[:-len(r"[\s,]*$")], re.I)
+_ADVERBIAL_LEAD = compile_folded("^" + _ADVERBIAL_TAIL.pattern[:-len(r"[\s,]*$")], re.I)
 _TOKEN = re.compile(r"\([^()]{0,80}\)|[\w.'’-]+|[,\"“”«»]")
 # Words that open a sentence or a phrase but never a speaker's name ("As reported", "But the ministry").
 _LEADING_FUNCTION_WORDS = {"and", "of", "'s", "’s", ",", "on", "in", "at", "to", "for", "from", "near", "as", "but", "however",
@@ -144,7 +147,7 @@ _NOT_SPEAKERS = {"this", "that", "these", "those", "there", "here", "what", "whi
                  "що", "что", "как", "як", "это", "це", "так", "там", "тут", "где", "де", "кто", "хто", "все", "всё",
                  "усі", "фото", "видео", "відео", "photo", "video", "источник", "джерело", "source", "теги", "tags"}
 _CAP = re.compile(r"^[A-ZА-ЯІЇЄҐ0-9]")
-_TITLE_HEAD = re.compile(r"^(?:the|a|an)\s", re.I)
+_TITLE_HEAD = compile_folded(r"^(?:the|a|an)\s", re.I)
 
 
 class SpeakerState:
@@ -159,13 +162,17 @@ class SpeakerState:
         self.sentence = ""  # the sentence being read
         self.persons: dict[str, Speaker] = {}
         self.words = lex.speaker["np_words"]
-        self.anaphora = re.compile(rf"^(?:{lex.speaker['anaphora'].pattern})$", re.I)
+        self.anaphora = compile_folded(rf"^(?:{lex.speaker['anaphora'].pattern})$", re.I)
         # A title or a nationality, then a person's name: "Sumy Governor Ivan Petrenko", "Finnish analyst Mart Kask".
+        titles = "|".join(lex.speaker[k].pattern for k in ("title", "kind_blogger", "kind_analyst", "kind_political", "kind_military"))
+        person = r"[A-ZА-ЯІЇЄ][a-zа-яіїєґ'’-]+\s+[A-ZА-ЯІЇЄ][a-zа-яіїєґ'’-]{2,}\b"
         self.described_person = re.compile(
-            rf"(?:\b[A-ZА-ЯІЇЄ][\w'’-]+\s+){{0,2}}(?i:{lex.speaker['title'].pattern}|{lex.speaker['kind_blogger'].pattern}|"
-            rf"{lex.speaker['kind_analyst'].pattern}|{lex.speaker['kind_political'].pattern}|{lex.speaker['kind_military'].pattern})"
+            rf"(?:\b[A-ZА-ЯІЇЄ][\w'’-]+\s+){{0,2}}(?i:{titles})"
             r"(?:\s+of\s+(?:the\s+)?[A-ZА-ЯІЇЄ][\w'’-]+(?:\s+(?:region|Oblast|oblast|district))?)?,?\s+"
-            r"(?P<name>[A-ZА-ЯІЇЄ][a-zа-яіїєґ'’-]+\s+[A-ZА-ЯІЇЄ][a-zа-яіїєґ'’-]{2,})\b")
+            rf"(?P<name>{person})")
+        # Both pieces alone, cheap to look for first: most sentences hold no title or no full name.
+        self._has_title = compile_folded(titles)
+        self._has_person = re.compile(person)
 
     # -- remembering ---------------------------------------------------------------------------------
     def remember(self, sp: Speaker) -> None:
@@ -177,7 +184,7 @@ class SpeakerState:
 
     def _register_person(self, np: str, sp: Speaker) -> None:
         """Remember "Oleh Hryhorov" and "Hryhorov" for a later bare surname."""
-        names = re.findall(r"\b[A-ZА-ЯІЇЄ][a-zа-яіїєґ'’-]{2,}\b", np)
+        names = fre.findall(r"\b[A-ZА-ЯІЇЄ][a-zа-яіїєґ'’-]{2,}\b", np)
         if len(names) >= 1 and sp.side != UNKNOWN:
             self.persons.setdefault(names[-1].lower(), sp)
 
@@ -186,8 +193,10 @@ class SpeakerState:
         bare "Petrenko" is the same person, and a subject at the start is whom a following "he said" means."""
         for _, _, sp in known_in(sentence):
             if sp.kind in ("political", "military", "blogger", "person") and " " in sp.name:
-                surname = re.sub(r"\s*\(.*\)$", "", sp.name).split()[-1].lower()
+                surname = fre.sub(r"\s*\(.*\)$", "", sp.name).split()[-1].lower()
                 self.persons.setdefault(surname, sp)
+        if not (self._has_person.search(sentence) and self._has_title.search(sentence)):
+            return
         for m in self.described_person.finditer(sentence):
             if m.group("name").split()[-1].lower() in self.persons:
                 continue
@@ -216,10 +225,10 @@ class SpeakerState:
             side = found[0][1] if found else None
         if side is None:
             return None
-        if re.search(r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|\bmod\b|\bministry\b|military\s+service|"
+        if fre.search(r"defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|\bmod\b|\bministry\b|military\s+service|"
                      r"минобороны|міноборони|министерств|міністерств|ведомств|відомств", noun, re.I):
             name = "Russian Defense Ministry" if side == "russia" else "Ukrainian Defense Ministry"
-        elif re.search(r"general\s+staff|генштаб|генеральн\w+\s+штаб", noun, re.I):
+        elif fre.search(r"general\s+staff|генштаб|генеральн\w+\s+штаб", noun, re.I):
             name = "Russian General Staff" if side == "russia" else "General Staff of the Armed Forces of Ukraine"
         else:
             return None
@@ -230,17 +239,17 @@ class SpeakerState:
         noun = noun.lower()
         recent = self.history[-8:]
         kinds = self._kinds(noun)
-        office = re.search(r"ministry|general\s+staff|министерств|минобороны|міністерств|міноборони|генштаб|ведомств|відомств", noun, re.I)
+        office = fre.search(r"ministry|general\s+staff|министерств|минобороны|міністерств|міноборони|генштаб|ведомств|відомств", noun, re.I)
         if office:
             # "the ministry said": the last ministry named, or the ministry of the article's side.
-            same = [s for s in recent if re.search(office.group(0)[:6], s.name, re.I) or
+            same = [s for s in recent if fre.search(office.group(0)[:6], s.name, re.I) or
                     (office.group(0).lower().startswith(("ведомств", "відомств")) and s.kind == "military")]
             return same[-1] if same else self.institution(noun)
         if "military" in kinds and not any(s.kind == "military" for s in recent):
             return self.institution(noun)
         if not recent:
             return None
-        if re.match(r"(?:he|she)$", noun):
+        if fre.match(r"(?:he|she)$", noun):
             pool = [s for s in recent if s.kind in ("person", "political", "military", "blogger", "analyst")] or recent
         elif kinds:
             pool = [s for s in recent if s.kind in kinds] or [s for s in recent if s.kind not in ("media", "person")] or recent
@@ -263,7 +272,7 @@ class SpeakerState:
         np = np.strip(" ,\"“”«»")
         if not np:
             return None, ()
-        parts = [p for p in re.split(r",?\s+and\s+(?=(?:the\s+)?[A-ZА-Я]|(?:pro-)?Russian|Ukrainian)", np) if p.strip()]
+        parts = [p for p in fre.split(r",?\s+and\s+(?=(?:the\s+)?[A-ZА-Я]|(?:pro-)?Russian|Ukrainian)", np) if p.strip()]
         if len(parts) > 1:
             found = [self._one(p) for p in parts]
             if all(found):
@@ -271,7 +280,7 @@ class SpeakerState:
         return self._one(np), ()
 
     def _one(self, np: str) -> Speaker | None:
-        np = re.sub(r"\s{2,}", " ", self.lex.p_np_noise.sub(" ", np)).strip(" ,")
+        np = fre.sub(r"\s{2,}", " ", self.lex.p_np_noise.sub(" ", np)).strip(" ,")
         clean = _TITLE_HEAD.sub("", np).strip()
         if not clean or clean.lower() in _NOT_SPEAKERS or clean.lower() in ("a", "an", "the"):
             return None
@@ -279,22 +288,22 @@ class SpeakerState:
             return self.publisher  # the author: the outlet's own voice
         if self.anaphora.match(np) or self.anaphora.match(clean) or self.anaphora.match("the " + clean):
             carried = self.carried(clean)
-            if carried is None and not re.fullmatch(r"(?i)he|she|they|it|we", clean):
+            if carried is None and not fre.fullmatch(r"(?i)he|she|they|it|we", clean):
                 # "the governor said", with no governor named before: a speaker whose side is not stated.
                 return self.institution(clean) or Speaker(clean, UNKNOWN, self._kind(clean), "named only by its role")
             return carried
         # A statement, report or map: whose it is.
-        owner = re.match(rf"^(?P<owner>.+?)['’]s?\s+(?:\w+\s+){{0,2}}(?:{self.lex.speech['evidence_noun'].pattern})$", clean, re.I) or \
-            re.match(rf"^(?:\w+\s+){{0,3}}(?:{self.lex.speech['evidence_noun'].pattern})\s+(?:by|from|of)\s+(?P<owner>.+)$", clean, re.I)
+        owner = fre.match(rf"^(?P<owner>.+?)['’]s?\s+(?:\w+\s+){{0,2}}(?:{self.lex.speech['evidence_noun'].pattern})$", clean, re.I) or \
+            fre.match(rf"^(?:\w+\s+){{0,3}}(?:{self.lex.speech['evidence_noun'].pattern})\s+(?:by|from|of)\s+(?P<owner>.+)$", clean, re.I)
         if owner is None:
-            owner = re.match(rf"^(?P<owner>.*[A-ZА-Я].*?)\s+(?:{self.lex.speech['evidence_noun'].pattern})$", clean)
+            owner = fre.match(rf"^(?P<owner>.*[A-ZА-Я].*?)\s+(?:{self.lex.speech['evidence_noun'].pattern})$", clean)
             if owner and not known_in(owner.group("owner")) and not self._side(owner.group("owner"))[0]:
                 owner = None
         if owner:
             return self._one(owner.group("owner"))
-        if re.match(rf"^(?:\w+[\s-]+){{0,3}}(?:{self.lex.speech['evidence_noun'].pattern})$", clean, re.I):
+        if fre.match(rf"^(?:\w+[\s-]+){{0,3}}(?:{self.lex.speech['evidence_noun'].pattern})$", clean, re.I):
             # "the statement said", "говорится в сообщении": the last speaker's; footage alone speaks for no one.
-            return None if re.search(r"(?i)footage|video|images?|photos?|pictures?|кадр|відео|видео|фото", clean) else self.carried(clean)
+            return None if fre.search(r"(?i)footage|video|images?|photos?|pictures?|кадр|відео|видео|фото", clean) else self.carried(clean)
         head = np.split(", ", 1)[0]
         hits = known_in(head) or known_in(np)
         if hits:
@@ -328,7 +337,7 @@ class SpeakerState:
                 carried = self.carried(clean)
                 if carried is not None:
                     return carried
-            if not re.search(r"[A-ZА-ЯІЇЄ]", clean) and not kinds:
+            if not fre.search(r"[A-ZА-ЯІЇЄ]", clean) and not kinds:
                 return None  # "the situation said"? not a speaker
             sp = Speaker(clean, UNKNOWN, kind, "side not stated")
         else:
@@ -337,7 +346,7 @@ class SpeakerState:
         return sp
 
     def _person(self, np: str) -> Speaker | None:
-        names = re.findall(r"\b[A-ZА-ЯІЇЄ][a-zа-яіїєґ'’-]{2,}\b", np)
+        names = fre.findall(r"\b[A-ZА-ЯІЇЄ][a-zа-яіїєґ'’-]{2,}\b", np)
         if names and names[-1].lower() in self.persons:
             return self.persons[names[-1].lower()]
         return None
@@ -347,7 +356,7 @@ class SpeakerState:
         for k in ("blogger", "analyst", "military", "political", "media"):
             if k in kinds:
                 return k
-        return "person" if re.search(r"\b[A-ZА-Я][a-zа-я]+\s+[A-ZА-Я][a-zа-я]+$", np) else UNKNOWN
+        return "person" if fre.search(r"\b[A-ZА-Я][a-zа-я]+\s+[A-ZА-Я][a-zа-я]+$", np) else UNKNOWN
 
     def _side(self, np: str) -> tuple[str | None, str]:
         sp = self.lex.speaker
@@ -371,7 +380,7 @@ class SpeakerState:
             if sp["place_russia"].search(np):
                 return "russia", f"{title.group(0)} of a place in Russia"
         if title:
-            for name in re.findall(r"\b[A-ZА-ЯІЇЄ][\w'’-]+", np):
+            for name in fre.findall(r"\b[A-ZА-ЯІЇЄ][\w'’-]+", np):
                 country = self.place_country(name)
                 if country:
                     side = "ukraine" if country == "UA" else "russia"
@@ -389,10 +398,10 @@ class SpeakerState:
         stop = tail.start() if tail else len(pre.rstrip())
         seg = pre[:stop].rstrip()
         if seg.endswith(","):
-            app = re.search(r",\s+(?:the|a|an|[\w-]+ed|based|close|known|one|part|head|chief|deputy|acting|former|"
+            app = fre.search(r",\s+(?:the|a|an|[\w-]+ed|based|close|known|one|part|head|chief|deputy|acting|former|"
                             r"set|shot|made|taken|seen|shown|written|given|held|led|run|built|cut|sent|told|found)\b[^,]{2,100},$", seg)
             # "The acting governor of the region, Pavel Orlov, said": a title, then the name.
-            app = app or re.search(r",\s+[A-ZА-ЯІЇЄ][\w'’-]+(?:\s+[A-ZА-ЯІЇЄ][\w'’-]+){0,2},$", seg)
+            app = app or fre.search(r",\s+[A-ZА-ЯІЇЄ][\w'’-]+(?:\s+[A-ZА-ЯІЇЄ][\w'’-]+){0,2},$", seg)
             if app:
                 head = self._np_start(seg, app.start())
                 if head is not None:
@@ -410,7 +419,7 @@ class SpeakerState:
                     self.lex.speech["verb"].fullmatch(tok) and j == len(tokens):
                 return None  # "the reported attack", "the updated map": an adjective, not a verb's subject
             if tok.startswith("(") or _CAP.match(tok) or self.words.fullmatch(tok.lower().strip("'’")) or \
-                    re.fullmatch(r"\d+(?:st|nd|rd|th)?|[\w.-]+['’]s|[^\W\d_]+(?:-[^\W\d_]+)+", tok, re.I):
+                    fre.fullmatch(r"\d+(?:st|nd|rd|th)?|[\w.-]+['’]s|[^\W\d_]+(?:-[^\W\d_]+)+", tok, re.I):
                 j -= 1
                 continue
             break
@@ -424,7 +433,7 @@ class SpeakerState:
 
     def np_after(self, text: str, start: int) -> tuple[int, int] | None:
         """(start, end) of the noun phrase that starts at `start` ("according to the Russian Defence Ministry")."""
-        m = re.match(r"\s*", text[start:])
+        m = fre.match(r"\s*", text[start:])
         i = start + (m.end() if m else 0)
         tokens = list(_TOKEN.finditer(text, i))
         end = i
@@ -433,12 +442,12 @@ class SpeakerState:
             if t.start() > end + 2:
                 break
             if tok.startswith("(") or _CAP.match(tok) or self.words.fullmatch(tok.lower().strip("'’")) or \
-                    re.fullmatch(r"\d+(?:st|nd|rd|th)?|[\w.-]+['’]s|[^\W\d_]+(?:-[^\W\d_]+)+", tok, re.I):
+                    fre.fullmatch(r"\d+(?:st|nd|rd|th)?|[\w.-]+['’]s|[^\W\d_]+(?:-[^\W\d_]+)+", tok, re.I):
                 if tok.lower() in ("and",) and not (n + 1 < len(tokens) and (_CAP.match(tokens[n + 1].group(0)) or
                                                                              tokens[n + 1].group(0).lower() in ("the", "pro-russian", "russian", "ukrainian"))):
                     break
                 if tok.lower() in ("on", "in", "at", "to", "from", "near") and n + 1 < len(tokens) and \
-                        re.match(r"\w+day$|Telegram|Facebook|the\s", tokens[n + 1].group(0)):
+                        fre.match(r"\w+day$|Telegram|Facebook|the\s", tokens[n + 1].group(0)):
                     break
                 end = t.end()
                 continue
@@ -474,7 +483,7 @@ class SpeakerState:
             before = text[:m.start()].rstrip()
             if m.start() < 3 or not before or before.endswith((":",)):
                 scope = (span[1], len(text))
-            elif re.match(r"^\s*[,.;:]?\s*$", text[span[1]:]) or re.match(r"^\s*[,;.]", text[span[1]:]) and len(before) > 25:
+            elif fre.match(r"^\s*[,.;:]?\s*$", text[span[1]:]) or fre.match(r"^\s*[,;.]", text[span[1]:]) and len(before) > 25:
                 scope = (0, m.start())
             else:
                 scope = (span[1], len(text))
@@ -507,7 +516,7 @@ class SpeakerState:
             if frame is not None:
                 out.append(frame)
         # "X's claim that …", "claims by X that …"
-        for m in re.finditer(r"['’]s\s+(?:\w+\s+)?(?:claims?|assertions?|statements?|reports?|announcements?)\s+(?:that|of|about)\b", text, re.I):
+        for m in fre.finditer(r"['’]s\s+(?:\w+\s+)?(?:claims?|assertions?|statements?|reports?|announcements?)\s+(?:that|of|about)\b", text, re.I):
             span = self.np_before(text, m.start() + 0)
             if span:
                 sp, co = self.resolve(text[span[0]:m.start()], text)
@@ -520,28 +529,28 @@ class SpeakerState:
         pre = text[:vs]
         after = text[ve:]
         # Inverted: "…, said the ministry." / "…,” said X."
-        if re.search(r"[,”\"’»]\s*$", pre) and len(pre.strip()) > 15:
+        if fre.search(r"[,”\"’»]\s*$", pre) and len(pre.strip()) > 15:
             span = self.np_after(text, ve)
             if span is not None and _ADVERBIAL_TAIL.fullmatch(" " + text[span[0]:span[1]]):
                 span = None  # "…, reported on Tuesday": no speaker after the verb
-            if span is not None and (span[1] >= len(text.rstrip(" .")) - 2 or re.match(r"^\s*[,.;(]", text[span[1]:])):
+            if span is not None and (span[1] >= len(text.rstrip(" .")) - 2 or fre.match(r"^\s*[,.;(]", text[span[1]:])):
                 sp, co = self.resolve(text[span[0]:span[1]], text)
                 if sp is not None:
                     return Frame(0, vs, sp, "speech verb (inverted)", co=co, anchor=vs)
         # "X, who said …": the relative pronoun stands for X.
-        rel = re.search(r",\s+(?:who|which)\s+(?:also\s+|later\s+|had\s+|has\s+|have\s+)*$", pre, re.I)
+        rel = fre.search(r",\s+(?:who|which)\s+(?:also\s+|later\s+|had\s+|has\s+|have\s+)*$", pre, re.I)
         end_np = rel.start() if rel else vs
         span = self.np_before(text, end_np)
         if span is None:
             return None
         np_text = text[span[0]:span[1]]
-        if re.search(r"(?i)\b(?:it|this)\s+(?:is|was|has\s+been|had\s+been)$", np_text):
+        if fre.search(r"(?i)\b(?:it|this)\s+(?:is|was|has\s+been|had\s+been)$", np_text):
             return None  # "it is said that": a passive report (see passive_report)
-        if re.fullmatch(r"(?:claim|report|note|state|statement|update|write|add|confirm|assert|allege)", m.group(0), re.I) and \
-                re.match(r"(?i)(?:the|a|an|this|that|its|their)\s", np_text) and not re.search(r"(?:s|media|police|people)$", np_text):
+        if fre.fullmatch(r"(?:claim|report|note|state|statement|update|write|add|confirm|assert|allege)", m.group(0), re.I) and \
+                fre.match(r"(?i)(?:the|a|an|this|that|its|their)\s", np_text) and not fre.search(r"(?:s|media|police|people)$", np_text):
             return None  # "The Russian claim of …": a noun, not a verb
         relay = ""
-        cite = re.search(r",?\s+(?:citing|quoting)\s+(?P<src>.+?),?$", np_text, re.I)
+        cite = fre.search(r",?\s+(?:citing|quoting)\s+(?P<src>.+?),?$", np_text, re.I)
         if cite:
             relay_sp, _ = self.resolve(np_text[:cite.start()], text)
             relay = relay_sp.name if relay_sp else ""
@@ -550,7 +559,7 @@ class SpeakerState:
         if sp is None:
             return None
         # "X told TASS": the outlet relays.
-        told = re.match(r"^\s+(?P<to>(?:the\s+)?[A-ZА-Я][\w.-]+(?:\s+[A-Z][\w.-]+){0,3})\b", after) if m.group(0).lower() in ("told", "tells") else None
+        told = fre.match(r"^\s+(?P<to>(?:the\s+)?[A-ZА-Я][\w.-]+(?:\s+[A-Z][\w.-]+){0,3})\b", after) if m.group(0).lower() in ("told", "tells") else None
         if told:
             hits = known_in(told.group("to"))
             if hits:
@@ -560,13 +569,13 @@ class SpeakerState:
         # Trailing: "Russian troops captured X, the ministry said (on Friday)[, adding …]."
         lead = _ADVERBIAL_LEAD.match(after)
         rest = after[lead.end():] if lead else after
-        short = len(rest.split()) <= 10 and not re.search(r"\bthat\b|[:“\"«]", rest)
-        trailing = span[0] > 15 and re.search(r"[,”\"’»—–-]\s*$", text[:span[0]]) is not None and \
-            (re.match(r"^\s*(?:[,.;(—–]|$)", rest) is not None or short)
+        short = len(rest.split()) <= 10 and not fre.search(r"\bthat\b|[:“\"«]", rest)
+        trailing = span[0] > 15 and fre.search(r"[,”\"’»—–-]\s*$", text[:span[0]]) is not None and \
+            (fre.match(r"^\s*(?:[,.;(—–]|$)", rest) is not None or short)
         if trailing:
             return Frame(0, span[0], sp, "speech verb", relayed_by=relay, co=co, anchor=vs)
         # The speaker's words end where the outlet comments on them: "…, coming just weeks after …".
-        comment = re.search(r",\s+(?:coming|marking|amid|despite|as\s+the|weeks\s+after|days\s+after|months\s+after|shortly\s+after|which\s+(?:came|comes))\b", text[ve:])
+        comment = fre.search(r",\s+(?:coming|marking|amid|despite|as\s+the|weeks\s+after|days\s+after|months\s+after|shortly\s+after|which\s+(?:came|comes))\b", text[ve:])
         end = ve + comment.start() if comment else len(text)
         # The scope starts at the verb: "X claimed control of Y" is X's claim, its verb a cue.
         return Frame(vs, end, sp, "speech verb", relayed_by=relay, co=co, anchor=vs)
@@ -587,7 +596,7 @@ class SpeakerState:
             span = self.np_after(text, m.end())
             if span:
                 np_text = text[span[0]:span[1]]
-                cite = re.search(r",?\s+(?:citing|quoting)\s+(?P<src>.+?),?$", np_text, re.I)
+                cite = fre.search(r",?\s+(?:citing|quoting)\s+(?P<src>.+?),?$", np_text, re.I)
                 sp, _ = self.resolve(cite.group("src") if cite else np_text, text)
                 return sp
         m = self.lex.speech["retro_after"].match(text)

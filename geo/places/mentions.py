@@ -25,6 +25,7 @@ import ahocorasick
 from . import slots
 from .fuzzy import FuzzyHit
 from .gazetteer import Gazetteer
+from .. import folded as fre
 from ..normalize import fold, fold_name, skeleton
 from ..records import Mention
 
@@ -130,7 +131,7 @@ class MentionFinder:
         Ukrainian the region has its own words (Курская область, Курщина), so Курск is the town, except "под
         Курском", which is the region's battles."""
         if _CYRILLIC.search(surface):
-            return not re.search(r"(?<!\w)(?:под|під)\s+$", text[max(0, start - 8):start], re.IGNORECASE)
+            return not fre.search(r"(?<!\w)(?:под|під)\s+$", text[max(0, start - 8):start], re.IGNORECASE)
         return slots.named_as_city(text, start, end)
 
     def _runs_and_slots(self, article: str, text: str, folded: str,
@@ -174,14 +175,14 @@ class MentionFinder:
                 i = j
             self._unknown_run(text, folded, words, spans, take)
         slot_names: list[tuple[int, re.Match[str] | None]] = [
-            (m.start(1), nm) for m in _SLOT_LIST.finditer(text) for nm in re.finditer(_CAP_NAME, m.group(1))]
-        slot_names += [(m.start("name"), re.match(_CAP_NAME, m.group("name"))) for m in _TABLE_ROW.finditer(text)]
+            (m.start(1), nm) for m in _SLOT_LIST.finditer(text) for nm in fre.finditer(_CAP_NAME, m.group(1))]
+        slot_names += [(m.start("name"), fre.match(_CAP_NAME, m.group("name"))) for m in _TABLE_ROW.finditer(text)]
         # Items of a cue list ("repelled attacks near A, B and C") that are not known: settlements too, when
         # the list names at least one known settlement.
         for m in _CUE_LIST.finditer(text):
-            items = list(re.finditer(_CAP_NAME, m.group(1)))
+            items = list(fre.finditer(_CAP_NAME, m.group(1)))
             known = [nm for nm in items if spans.overlapping(m.start(1) + nm.start(), m.start(1) + nm.end())]
-            joined = len(items) >= 3 or re.search(r"\s(?:and|и|та|і)\s", m.group(1))  # "A, B and C", not "A, X said"
+            joined = len(items) >= 3 or fre.search(r"\s(?:and|и|та|і)\s", m.group(1))  # "A, B and C", not "A, X said"
             if known and len(items) > len(known) and joined:
                 slot_names += [(m.start(1), nm) for nm in items]
         for base, nm in slot_names:
@@ -271,7 +272,7 @@ class MentionFinder:
 
 def _has_not_name(name: str) -> bool:
     """A word of the name is never part of a settlement's name ("Ukraine's General Staff", "Kursk Governor")."""
-    return any(re.sub(r"['’]s$", "", w) in _NOT_NAMES for w in fold_name(name).split())
+    return any(fre.sub(r"['’]s$", "", w) in _NOT_NAMES for w in fold_name(name).split())
 
 
 def _end(text: str, e: int) -> int:
@@ -319,7 +320,7 @@ _LIST_OF_REGIONS = re.compile(r"(?:\s*(?:,|and|и|і|та)\s*[\w'-]+){1,5}\s+(di
 
 
 def _next_word(folded: str, end: int) -> str:
-    m = re.match(r"(?:'s)?[\s,]*([\w']+)", folded[end:end + 40])
+    m = fre.match(r"(?:'s)?[\s,]*([\w']+)", folded[end:end + 40])
     if m and m.group(1) not in REGION_WORDS:
         listed = _LIST_OF_REGIONS.match(folded, end)
         if listed:

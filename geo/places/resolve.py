@@ -16,6 +16,8 @@ from dataclasses import replace
 from functools import lru_cache
 from importlib import resources
 
+from .. import folded as fre
+from ..folded import compile_folded
 from ..normalize import place_slug
 from ..normalize import fold_name
 from ..records import Mention, Place
@@ -37,7 +39,7 @@ def _aliases() -> tuple[tuple[re.Pattern[str], dict[str, str]], tuple[re.Pattern
             for alias in row["aliases"].split("|"):
                 names.setdefault(alias.lower(), row[key])
         ordered = sorted(names, key=len, reverse=True)  # longest alias first
-        return re.compile(r"\b(?:" + "|".join(re.escape(a) for a in ordered) + r")\b", re.IGNORECASE), names
+        return compile_folded(r"\b(?:" + "|".join(re.escape(a) for a in ordered) + r")\b", re.IGNORECASE), names
 
     return load("raion_aliases.csv", "raion"), load("oblast_aliases.csv", "oblast")
 
@@ -47,7 +49,7 @@ def named_raions(text: str) -> list[tuple[int, str]]:
     return [(m.start(), names[m.group(0).lower()]) for m in rx.finditer(text)]
 
 
-_LOCATIVE = re.compile(r"(?:\b(?:in|into|of|from|across|near)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}|,\s*)$", re.I)
+_LOCATIVE = compile_folded(r"(?:\b(?:in|into|of|from|across|near)\s+(?:the\s+)?(?:[\w'’-]+\s+){0,3}|,\s*)$", re.I)
 
 
 def named_oblasts(text: str) -> list[tuple[int, str]]:
@@ -64,7 +66,7 @@ def near(items: list[tuple[int, str]], pos: int, text: str | None = None) -> lis
         if abs(p - pos) > CONTEXT_WINDOW:
             continue
         lo, hi = sorted((p, pos))
-        if text is not None and re.search(r"[.!?][\s\n]+[A-Z\"“]", text[lo:hi]):
+        if text is not None and fre.search(r"[.!?][\s\n]+[A-Z\"“]", text[lo:hi]):
             continue
         close.append((abs(p - pos), v))
     return [v for _, v in sorted(close)]
@@ -176,11 +178,11 @@ def _fitting(gaz: Gazetteer, mentions: list[Mention]) -> list[Mention]:
 
 
 def _fuzzy_cost(reason: str) -> float:
-    m = re.search(r"\(cost ([\d.]+)\)", reason)
+    m = fre.search(r"\(cost ([\d.]+)\)", reason)
     return float(m.group(1)) if m else 0.0
 
 
-_IN_OBLAST_AFTER = re.compile(r"^[^.!?\n]{0,80}?(?:\bin|\bof|,)\s+(?:the\s+|Russia['’]s\s+|Ukraine['’]s\s+)?$", re.I)
+_IN_OBLAST_AFTER = compile_folded(r"^[^.!?\n]{0,80}?(?:\bin|\bof|,)\s+(?:the\s+|Russia['’]s\s+|Ukraine['’]s\s+)?$", re.I)
 
 
 def _oblast_after(oblasts: list[tuple[int, str]], m: Mention, text: str) -> str | None:

@@ -11,6 +11,8 @@ import re
 from functools import lru_cache
 from importlib import resources
 
+from ..folded import compile_folded
+
 
 def _lines(name: str) -> list[str]:
     text = resources.files("geo.places").joinpath("data", name).read_text(encoding="utf-8")
@@ -27,22 +29,22 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {
         # "the villages of", "settlements such as", "село", "в населённых пунктах", "н.п."; a cue verb or
         # a preposition of place in English ("liberated", "near", "outskirts of").
-        "before": re.compile(
+        "before": compile_folded(
             rf"(?:(?<![\w-]){nouns}(?:\s+(?:of|as:?|called|such\s+as))?[\s:]+[«\"“]?|"
             r"\b(?:liberat\w*|captur\w*|recaptur\w*|retook|retaken|seized|freed|freeing|entered|cleared|near|"
             r"around|outskirts\s+of|(?:areas?|places?|localit(?:y|ies))\s+(?:like|such\s+as))\s+(?:the\s+)?)$",
             re.IGNORECASE),
         # "the Green Way area", "X, a village south of …" (an apposition names the kind of place).
-        "after": re.compile(r"(?:\s+(?:area|vicinity)\b|,?\s+(?:a|the)\s+(?:\w+\s+)?(?:village|settlement|town|"
+        "after": compile_folded(r"(?:\s+(?:area|vicinity)\b|,?\s+(?:a|the)\s+(?:\w+\s+)?(?:village|settlement|town|"
                             r"hamlet|khutor)\b)", re.IGNORECASE),
-        "facility": re.compile(rf"(?<!\w){_alternation('facility_words.txt')}\s*[«\"“„]$", re.IGNORECASE),
-        "river": re.compile(rf"(?<![\w.]){_alternation('river_words.txt')}\s+$", re.IGNORECASE),
-        "title": re.compile(rf"(?<![\w.]){_alternation('titles.txt')}\.?\s+$", re.IGNORECASE),
+        "facility": compile_folded(rf"(?<!\w){_alternation('facility_words.txt')}\s*[«\"“„]$", re.IGNORECASE),
+        "river": compile_folded(rf"(?<![\w.]){_alternation('river_words.txt')}\s+$", re.IGNORECASE),
+        "title": compile_folded(rf"(?<![\w.]){_alternation('titles.txt')}\.?\s+$", re.IGNORECASE),
         # A list of names: a capitalised word and a comma or a conjunction before, or after.
         "list_before": re.compile(r"[A-ZА-ЯЁІЇЄҐ][\w'’-]+[»\"”]?\s*(?:,|\s(?:and|or|и|или|та|і|й|або))\s*[«\"“]?$"),
         "list_after": re.compile(r"^[»\"”]?\s*(?:,|(?:and|or|и|или|та|і|й|або)\s)\s*[«\"“]?[A-ZА-ЯЁІЇЄҐ0-9]"),
-        "city_before": re.compile(r"\b(?:city|town)\s+of\s+$|(?<!\w)(?:город\w*|г\.|міст\w*|м\.)\s+$", re.IGNORECASE),
-        "city_after": re.compile(r"\s+city\b|['’]s\s+(?:mayor|city|residents|centre|center|airport)", re.IGNORECASE),
+        "city_before": compile_folded(r"\b(?:city|town)\s+of\s+$|(?<!\w)(?:город\w*|г\.|міст\w*|м\.)\s+$", re.IGNORECASE),
+        "city_after": compile_folded(r"\s+city\b|['’]s\s+(?:mayor|city|residents|centre|center|airport)", re.IGNORECASE),
     }
 
 
