@@ -231,7 +231,7 @@ def _fingerprint(paths: list[Path], root: Path | None = None) -> str:
 # module added to a stage is covered without being listed), the records and helpers they share, and the
 # build and store code that put the rows together. Not the map, exports or queries: they only read.
 ROW_SHAPING = ("ingest", "places", "claims", "records.py", "normalize.py", "text.py", "terminal.py", "months.py",
-               "pipeline.py", "store.py")
+               "folded.py", "prefilter.py", "pipeline.py", "store.py")
 
 
 def row_shaping_files() -> list[Path]:
