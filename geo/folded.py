@@ -178,7 +178,8 @@ class FoldedPattern:
         self._need = re.compile("|".join(re.escape(n) for n in sorted(need))) if need else None
 
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Any:
-        low = _lowered(string)
+        last = _last
+        low = last[1] if string is last[0] else _lowered(string)
         if low is None:
             return self._ci.search(string, pos, endpos)
         if self._need is not None and not self._need.search(low, pos, endpos):
@@ -187,7 +188,8 @@ class FoldedPattern:
         return None if m is None else FoldedMatch(m, string, self)
 
     def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Any:
-        low = _lowered(string)
+        last = _last
+        low = last[1] if string is last[0] else _lowered(string)
         if low is None:
             return self._ci.match(string, pos, endpos)
         if self._need is not None and not self._need.search(low, pos, endpos):
@@ -196,7 +198,8 @@ class FoldedPattern:
         return None if m is None else FoldedMatch(m, string, self)
 
     def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Any:
-        low = _lowered(string)
+        last = _last
+        low = last[1] if string is last[0] else _lowered(string)
         if low is None:
             return self._ci.fullmatch(string, pos, endpos)
         if self._need is not None and not self._need.search(low, pos, endpos):
@@ -205,7 +208,8 @@ class FoldedPattern:
         return None if m is None else FoldedMatch(m, string, self)
 
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[Any]:
-        low = _lowered(string)
+        last = _last
+        low = last[1] if string is last[0] else _lowered(string)
         if low is None:
             yield from self._ci.finditer(string, pos, endpos)
             return

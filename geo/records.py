@@ -63,6 +63,13 @@ class Mention:
     # one nearby; out of the theatre when the text places it elsewhere).
     place: Place | None = None
 
+    def placed(self, place: Place) -> "Mention":
+        """The mention leaving the place stage with its place (dataclasses.replace, without its cost per mention)."""
+        return Mention(self.article, self.start, self.end, self.text, self.candidates, self.place_id, self.reason, place)
+
+    def chosen(self, place_id: str | None, reason: str) -> "Mention":
+        return Mention(self.article, self.start, self.end, self.text, self.candidates, place_id, reason, self.place)
+
 
 @dataclass(frozen=True)
 class Claim:

@@ -11,6 +11,7 @@ representative point when the text names the raion nearby.
 from __future__ import annotations
 
 import csv
+import math
 import re
 from dataclasses import replace
 from functools import lru_cache
@@ -87,9 +88,9 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list
     chosen = _chosen(gaz, mentions, oblasts, text, raions)
     for m in _fitting(gaz, chosen):
         if m.place_id is not None:
-            out.append(replace(m, place=gaz.places[m.place_id]))
+            out.append(m.placed(gaz.places[m.place_id]))
         else:
-            out.append(replace(m, place=unlocated_place(gaz, m, raions)))
+            out.append(m.placed(unlocated_place(gaz, m, raions)))
     return out
 
 
@@ -150,10 +151,10 @@ def _chosen(gaz: Gazetteer, mentions: list[Mention], oblasts: list[tuple[int, st
                                reason=f"a namesake in {where}, which the gazetteer lacks"))
             continue
         if len(cands) == 1:
-            out.append(replace(m, place_id=cands[0].id, reason=m.reason or "only candidate"))
+            out.append(m.chosen(cands[0].id, m.reason or "only candidate"))
             continue
         chosen, reason = _choose(cands, m, raions, named, anchors)
-        out.append(replace(m, place_id=chosen.id, reason=(m.reason + "; " if m.reason else "") + reason))
+        out.append(m.chosen(chosen.id, (m.reason + "; " if m.reason else "") + reason))
     return out
 
 
@@ -194,12 +195,17 @@ def _oblast_after(oblasts: list[tuple[int, str]], m: Mention, text: str) -> str 
     return None
 
 
-@lru_cache(maxsize=65536)
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle km; articles name the same few hundred places, so pairs repeat across a build."""
-    from geopy.distance import great_circle  # geopy's package import loads every geocoder: only when needed
+    """Great-circle km: geopy's `great_circle` formula and Earth radius, written out (its Point objects cost more
+    than the arithmetic, once per pair of candidate and place named)."""
+    p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2) - math.radians(lon1)
+    s1, c1, s2, c2 = math.sin(p1), math.cos(p1), math.sin(p2), math.cos(p2)
+    cd, sd = math.cos(dl), math.sin(dl)
+    d = math.atan2(math.sqrt((c2 * sd) ** 2 + (c1 * s2 - s1 * c2 * cd) ** 2), s1 * s2 + c1 * c2 * cd)
+    return _EARTH_RADIUS_KM * d
 
-    return great_circle((lat1, lon1), (lat2, lon2)).km
+
+_EARTH_RADIUS_KM = 6371.009  # geopy.distance.EARTH_RADIUS
 
 
 def _choose(cands: list[Place], m: Mention, raions, named_oblasts: list[str], anchors) -> tuple[Place, str]:
