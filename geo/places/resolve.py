@@ -195,9 +195,11 @@ def _oblast_after(oblasts: list[tuple[int, str]], m: Mention, text: str) -> str 
     return None
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def _km(lat1: float | None, lon1: float | None, lat2: float | None, lon2: float | None) -> float:
     """Great-circle km: geopy's `great_circle` formula and Earth radius, written out (its Point objects cost more
-    than the arithmetic, once per pair of candidate and place named)."""
+    than the arithmetic, once per pair of candidate and place named). Callers pass located places only."""
+    if lat1 is None or lon1 is None or lat2 is None or lon2 is None:
+        raise ValueError("a distance needs two located points")
     p1, p2, dl = math.radians(lat1), math.radians(lat2), math.radians(lon2) - math.radians(lon1)
     s1, c1, s2, c2 = math.sin(p1), math.cos(p1), math.sin(p2), math.cos(p2)
     cd, sd = math.cos(dl), math.sin(dl)
