@@ -214,6 +214,8 @@ def claims(name: str, db: Path | None, fmt: str, explain: bool, wait: float) -> 
     if result.error:
         say(result.error, err=True)
         sys.exit(1)
+    for p in result.problems:
+        say(f"skipped {p}", err=True)
     if fmt == "json":
         click.echo(json.dumps(result.rows, ensure_ascii=False, indent=1))
         return

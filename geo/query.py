@@ -223,6 +223,8 @@ class ClaimsResult:
     rows: list[dict] = field(default_factory=list)
     error: str = ""
     place: PlaceRef | None = None
+    references: list[str] = field(default_factory=list)  # registered reference layers: each claim's row has ref_NAME…
+    problems: list[str] = field(default_factory=list)  # their snapshot files that could not be used
 
     def _when(self, r: dict) -> str:
         if r["date"]:
@@ -256,6 +258,13 @@ class ClaimsResult:
             outlets = f" · {r['citations']} outlets" if r["citations"] > 1 else ""
             lines += textwrap.wrap(f"source: {r['publisher'] or 'unknown publisher'} · {r['article']}{outlets}", WIDTH,
                                    initial_indent=indent, subsequent_indent=indent + "  ")
+            for name in self.references:
+                from .reference.assess import verdict_words
+
+                k = f"ref_{name}"
+                lines += textwrap.wrap(verdict_words(name, r.get(k), r.get(f"{k}_snapshot"), r.get(f"{k}_agreed"),
+                                                     r.get(f"{k}_lead")), WIDTH, initial_indent=indent,
+                                       subsequent_indent=indent + "  ")
             if explain:
                 gloss = f" ({r['cue_en']})" if r.get("cue_en") and r["cue_en"] != r["cue"] else ""
                 lines += textwrap.wrap(f"cue: {r['cue']!r}{gloss}; rule: {r['rule']}; date: {r['date_precision']}",
@@ -270,10 +279,12 @@ class ClaimsResult:
 
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
-        w.writerow(self.CSV_COLUMNS)
+        columns = self.CSV_COLUMNS + tuple(f"ref_{n}{part}" for n in self.references
+                                           for part in ("", "_snapshot", "_agreed", "_lead"))
+        w.writerow(columns)
         for r in self.rows:
             row = dict(r, period_start=r["date"] or period_start(r["date_precision"], r["evidence"], r["published"]))
-            w.writerow(["" if row.get(k) is None else csv_cell(row.get(k)) for k in self.CSV_COLUMNS])
+            w.writerow(["" if row.get(k) is None else csv_cell(row.get(k)) for k in columns])
         return buf.getvalue()
 
 
@@ -302,9 +313,23 @@ def claims_for_name(name: str, db_path: Path, wait: float = store.READ_WAIT, not
             return ClaimsResult(error=_ambiguous(name, with_claims))
         if not rows:
             return ClaimsResult(error=f"no claims yet about {', '.join(labels(found.places))} in {db_path}")
-        return ClaimsResult(rows=rows, place=with_claims[0])
+        result = ClaimsResult(rows=rows, place=with_claims[0])
+        result.references, result.problems = _reference_columns(db, Path(db_path), rows, with_claims[0].id)
+        return result
     finally:
         db.close()
+
+
+def _reference_columns(db: sqlite3.Connection, db_path: Path, rows: list[dict], place_id: str) -> tuple[list[str], list[str]]:
+    """Each registered reference layer's verdict on each claim, added to its row (ref_NAME…); the layers' names
+    and the snapshot files that could not be used."""
+    from .places import gazetteer as gz
+    from .reference.assess import export_columns
+
+    by_claim, columns, problems = export_columns(db, gz.DEFAULT_DIR, db_path.parent / ".cache", [place_id])
+    for r in rows:
+        r.update(by_claim.get(r["id"], {}))
+    return [c[len("ref_"):] for c in columns[::4]], problems
 
 
 def describe_places(name: str, explain: bool = False, db_path: Path | None = None,

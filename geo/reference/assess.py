@@ -90,35 +90,50 @@ class PlaceStates:
 
 
 def load_states(db: sqlite3.Connection, layers: list[Layer], gazetteer_dir: Path,
-                cache_dir: Path | None) -> list[PlaceStates]:
-    places = store.all_places(db)
+                cache_dir: Path | None, place_ids: list[str] | None = None) -> list[PlaceStates]:
+    """Each layer's states at the store's places (or only at `place_ids`)."""
+    places = store.all_places(db) if place_ids is None else store.places_by_id(db, place_ids)
     return [PlaceStates(load_layer(layer, cache_dir), places, gazetteer_dir) for layer in layers]
 
 
-def claim_verdicts(db: sqlite3.Connection, states: PlaceStates) -> dict[int, Verdict]:
-    """Store claim id → the layer's verdict, for every grouped claim (undated, week/month ones: NO_VERDICT)."""
+def claim_verdicts(db: sqlite3.Connection, states: PlaceStates, place_ids: list[str] | None = None) -> dict[int, Verdict]:
+    """Store claim id → the layer's verdict, for every grouped claim (or those about `place_ids`; undated, week and
+    month ones: NO_VERDICT)."""
+    rows = store.all_claims(db) if place_ids is None else store.claims_for(db, place_ids)
     return {r["id"]: states.verdict(r["place_id"], r["date"] if r["date_precision"] == "day" else None, r["status"])
-            for r in store.all_claims(db)}
+            for r in rows}
 
 
-def export_columns(db: sqlite3.Connection, gazetteer_dir: Path,
-                   cache_dir: Path | None) -> tuple[dict[int, dict[str, Any]], list[str], list[str]]:
-    """The exports' reference columns: store claim id → {ref_NAME: state, ref_NAME_snapshot, ref_NAME_agreed,
-    ref_NAME_lead}, the column names (none without a registered layer), and the unusable files."""
+def export_columns(db: sqlite3.Connection, gazetteer_dir: Path, cache_dir: Path | None,
+                   place_ids: list[str] | None = None) -> tuple[dict[int, dict[str, Any]], list[str], list[str]]:
+    """The exports' (and `geo claims`') reference columns: store claim id → {ref_NAME: state, ref_NAME_snapshot,
+    ref_NAME_agreed, ref_NAME_lead}, the column names (none without a registered layer), and the unusable files;
+    for every claim, or those about `place_ids`."""
     out: dict[int, dict[str, Any]] = {}
     columns: list[str] = []
     problems: list[str] = []
     layers = layers_of(db)
     if not layers:
         return out, columns, problems
-    for st in load_states(db, layers, gazetteer_dir, cache_dir):
+    for st in load_states(db, layers, gazetteer_dir, cache_dir, place_ids):
         name = f"ref_{st.loaded.layer.name}"
         columns += [name, f"{name}_snapshot", f"{name}_agreed", f"{name}_lead"]
         problems += st.loaded.problems
-        for cid, v in claim_verdicts(db, st).items():
+        for cid, v in claim_verdicts(db, st, place_ids).items():
             out.setdefault(cid, {}).update({name: v.state, f"{name}_snapshot": v.snapshot, f"{name}_agreed": v.agreed,
                                             f"{name}_lead": v.lead})
     return out, columns, problems
+
+
+def verdict_words(layer: str, state: str | None, snapshot: str | None, agreed: str | None, lead: int | None) -> str:
+    """'deepstate on this day: Ukrainian-held (snapshot of 2024-09-01); agreed 2024-09-05, 4 days later'."""
+    if snapshot is None:
+        return f"{layer} on this day: no snapshot yet"
+    if state is None:
+        return f"{layer} on this day: not drawn here (snapshot of {snapshot})"
+    then = ("agrees" if lead == 0 else f"agreed {agreed}, {lead} day{'s' if lead != 1 else ''} later" if agreed
+            else "never agreed")
+    return f"{layer} on this day: {STATE_WORDS[state]} (snapshot of {snapshot}); {then}"
 
 
 @dataclass

@@ -218,3 +218,17 @@ def test_snapshots_are_cached_by_file_signature(runner, project):
     caches[0].write_bytes(b"not a cache")
     index._MEMO.clear()
     assert _assess(runner, db)[("ref", "side", "russia")]["median_lead"] == 16.5
+
+
+def test_geo_claims_says_what_the_reference_drew(runner, project):
+    base, db = project
+    before = runner.invoke(main, ["claims", "Sudzha", "--db", str(db)]).output
+    assert "on this day" not in before
+    assert _add(runner, db, "ds", deepstate_folder(base / "ds"), "deepstate").exit_code == 0
+    table = runner.invoke(main, ["claims", "Sudzha", "--db", str(db)]).output
+    assert "ds on this day: Russian-held (snapshot of 2024-08-05); agreed 2024-08-10, 3 days later" in table
+    assert "ds on this day: Ukrainian-held (snapshot of 2024-08-11); agreed 2024-08-20, 8 days later" in table
+    rows = list(csv.DictReader(io.StringIO(runner.invoke(main, ["claims", "Sudzha", "--db", str(db), "--format", "csv"]).stdout)))
+    assert [(r["date"], r["ref_ds"], r["ref_ds_lead"]) for r in rows] == [("2024-08-07", "russia", "3"), ("2024-08-12", "ukraine", "8")]
+    plekhovo = runner.invoke(main, ["claims", "Plekhovo", "--db", str(db)]).output
+    assert "(snapshot of 2024-08-01); agrees" in plekhovo and "never agreed" in plekhovo
