@@ -101,11 +101,16 @@ def _mk(y: int, m: int, d: int) -> date | None:
         return None
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def explicit_dates(r: _Rules, text: str, published: date | None, anchor: date | None = None) -> list[tuple[int, date]]:
     """(offset, date) of every explicit calendar date in `text`; ranges give their last day. A day and month
     without a year take the year that puts them on or before the publication date (or, with none, before
     `anchor`, the latest full date the article prints)."""
     out: list[tuple[int, date]] = []
+    if not _DIGIT.search(text):
+        return out  # every explicit date has a day number
     taken: list[tuple[int, int]] = []
     for rx in r.explicit:
         for m in rx.finditer(text):

@@ -32,15 +32,40 @@ def split(text: str) -> list[Sentence]:
         p_start, chunk = para.start(), para.group(0)
         pos = 0
         for m in _END.finditer(chunk):
-            word = fre.search(r"([\w.]+)[.!?…]*$", chunk[pos:m.start() + 1])
-            if word and m.group(0).startswith(".") and word.group(1).lower().rstrip(".") in _ABBREV:
+            word = _last_word(chunk, pos, m.start() + 1)
+            if word and m.group(0).startswith(".") and word.lower().rstrip(".") in _ABBREV:
                 continue
-            if word and fre.fullmatch(r"[A-Z]", word.group(1).rstrip(".")):
+            if word and fre.fullmatch(r"[A-Z]", word.rstrip(".")):
                 continue  # an initial: "Valery V. Gerasimov"
             _emit(out, text, p_start + pos, p_start + m.end())
             pos = m.end()
         _emit(out, text, p_start + pos, p_start + len(chunk))
     return out
+
+
+def _is_word_char(c: str) -> bool:
+    return c.isalnum() or c == "_" or c == "."
+
+
+def _last_word(text: str, lo: int, hi: int) -> str | None:
+    """What `([\w.]+)[.!?…]*$` captures in text[lo:hi], read backwards from the end (a regex search would try
+    every position of the sentence)."""
+    i = hi
+    while i > lo and text[i - 1] in ".!?…":
+        i -= 1
+    j = i
+    while j > lo and _is_word_char(text[j - 1]):
+        j -= 1
+    if j == i:
+        # No word before the closing marks: the capture is the first run of dots among them.
+        dot = text.find(".", i, hi)
+        if dot < 0:
+            return None
+        j = dot
+    k = j
+    while k < hi and _is_word_char(text[k]):
+        k += 1
+    return text[j:k]
 
 
 MAX_SENTENCE = 600  # longer runs without a sentence end (tables, scraped junk) are cut, keeping work linear

@@ -309,3 +309,27 @@ def test_a_place_near_another_locates_it():
     assert set(got) == {"Guyevo"}
     got = by_place("Russian forces are attacking south of Sudzha near Plekhovo and Guyevo, ISW said.")
     assert {k: v[0] for k, v in got.items()} == {"Plekhovo": "contested", "Guyevo": "contested"}
+
+
+def test_sentence_ends_after_abbreviations_initials_and_marks() -> None:
+    from geo.claims.sentences import split
+
+    text = ("Gen. Valery V. Gerasimov spoke on Monday. The U.S. said nothing!? Troops left Sudzha... "
+            "Then they came back. Approx. 12 km away, fighting went on.")
+    assert [s.text for s in split(text)] == [
+        "Gen. Valery V. Gerasimov spoke on Monday.", "The U.S. said nothing!?", "Troops left Sudzha...",
+        "Then they came back.", "Approx. 12 km away, fighting went on."]
+
+
+def test_last_word_reads_as_the_regex_it_replaces() -> None:
+    import random
+    import re
+
+    from geo.claims.sentences import _last_word
+
+    rx = re.compile(r"([\w.]+)[.!?…]*$")
+    r = random.Random(5)
+    for _ in range(20000):
+        t = "".join(r.choice("ab.!?… xY1_,é") for _ in range(r.randint(0, 12)))
+        m = rx.search(t)
+        assert _last_word(t, 0, len(t)) == (m.group(1) if m else None), t
