@@ -25,6 +25,7 @@ from .prefilter import required
 # forms): each goes to the one letter its upper case lower-cases to, in the text and in the pattern alike.
 _SAME_LETTER = {c: ord(t) for k, vs in _EXTRA_CASES.items() for c in (k, *vs)
                 for t in (chr(c).upper().lower(),) if len(t) == 1 and t != chr(c)}
+_SAME_LETTER_RX = re.compile("[" + "".join(map(chr, sorted(_SAME_LETTER))) + "]")  # translate only texts that hold one
 
 # The last text and its lower-cased form (None when lower-casing changes its length), as one tuple so that
 # threads sharing it read a consistent pair.
@@ -37,13 +38,12 @@ def _lowered(text: str) -> str | None:
     last = _last
     if text is last[0]:
         return last[1]
-    low: str | None = text.lower()
-    if len(low) != len(text):  # type: ignore[arg-type]
-        low = None
-    elif not low.isascii():  # type: ignore[union-attr]
-        low = low.translate(_SAME_LETTER)  # type: ignore[union-attr]
-    _last = (text, low)
-    return low
+    low = text.lower()
+    if not low.isascii() and _SAME_LETTER_RX.search(low):
+        low = low.translate(_SAME_LETTER)
+    folded = low if len(low) == len(text) else None
+    _last = (text, folded)
+    return folded
 
 
 def _lower_pattern(pattern: str) -> str:

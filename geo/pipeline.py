@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from . import store
-from .claims.extractor import article_claims
+from .claims.extractor import article_claims, prepare as prepare_claims
 from .ingest import articles as ingest
 from .ingest.articles import Problem
 from .normalize import fold_name
@@ -167,6 +167,8 @@ def extract_many(articles: list[Article], gaz: Gazetteer, workers: int | None = 
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
+    if ctx.get_start_method() == "fork":
+        prepare_claims()  # compiled once here, inherited by every worker
     with ctx.Pool(workers, initializer=_worker_init, initargs=(str(gaz.directory), str(gaz.local))) as pool:
         for result in pool.imap(_worker, articles, chunksize=16):
             yield result

@@ -19,7 +19,7 @@ from .. import folded as fre
 from ..records import Article, Claim, Mention, Place
 from ..text import detect_language
 from .dates import DateContext, explicit_dates, rules as date_rules
-from .lexicon import Lexicon, lexicon
+from .lexicon import LANGUAGES, Lexicon, lexicon
 from .rules import OTHER, Role, Rules
 from .sentences import Sentence, split
 from .speakers import Frame, Speaker, SpeakerState, publisher_speaker, publisher_sides
@@ -386,3 +386,10 @@ def article_claims(article: Article, mentions: list[Mention],
     claims = ArticleClaims(article, country_of).claims(mentions)
     by_id = {m.place.id: m.place for m in mentions if m.place is not None}
     return claims, {c.place_id: by_id[c.place_id] for c in claims if c.place_id in by_id}
+
+
+def prepare() -> None:
+    """Compile every language's patterns now (they are cached), so that worker processes forked after this share
+    them instead of each compiling its own on its first article."""
+    for lang in LANGUAGES:
+        ArticleClaims(Article(stem="", path="", text="", published="2025-01-01", language=lang)).claims([])
