@@ -68,7 +68,8 @@ def _store(db: Path | None) -> Path:
         raise click.ClickException(visible(exc)) from None
 
 
-def _run_build(articles_dir: Path, out_dir: Path, scheduler: str | None = None, wait: float = 600):
+def _run_build(articles_dir: Path, out_dir: Path, scheduler: str | None = None, wait: float = 600,
+               recheck: bool = False):
     """`pipeline.build`, with a failure (disk full, a store SQLite cannot write, another build's lock, a cluster
     that cannot be reached or lost its workers) as one line and exit status 1: the store and the map are then as
     they were before."""
@@ -80,7 +81,7 @@ def _run_build(articles_dir: Path, out_dir: Path, scheduler: str | None = None, 
     try:
         with interruptible():
             return run_build(articles_dir, out_dir, show_progress=sys.stderr.isatty(), scheduler=scheduler,
-                             lock_wait=wait, notify=_notify)
+                             lock_wait=wait, notify=_notify, recheck=recheck)
     except Interrupted as exc:
         say("interrupted after the build was complete: the new store and map are kept" if state.completed
             else "interrupted: nothing changed", err=True)
@@ -112,8 +113,12 @@ def _scheduler(ctx, param, value: str | None) -> str | None:
 @click.option("--strict", is_flag=True, help="Exit 1 when any article was skipped.")
 @click.option("--scheduler", callback=_scheduler, metavar="tcp://HOST:8786|local:N",
               help="Extract on a Dask cluster: a scheduler's address, or local:N for N worker processes here.")
+@click.option("--recheck", is_flag=True,
+              help="Check every file's size and time (a store of 10,000 articles or more otherwise looks only at "
+                   "folders whose entries changed: use this after rewriting articles in place).")
 @_wait_option(600, "another build on the folder, or a lock on the store")
-def build(articles_dir: Path, out_dir: Path, strict: bool, scheduler: str | None, wait: float) -> None:
+def build(articles_dir: Path, out_dir: Path, strict: bool, scheduler: str | None, wait: float,
+          recheck: bool) -> None:
     """Bring OUT/claims.sqlite and OUT/index.html up to date with the articles in the --articles folder.
 
     Only new or changed articles are read (by content hash; all of them again when the extraction rules or the
@@ -129,8 +134,9 @@ def build(articles_dir: Path, out_dir: Path, strict: bool, scheduler: str | None
     \b
         geo build --articles seeds --out maps
         geo build --articles seeds --out maps --scheduler local:2
+        geo build --articles corpus --out maps --recheck
     """
-    report = _run_build(articles_dir, out_dir, scheduler, wait)
+    report = _run_build(articles_dir, out_dir, scheduler, wait, recheck)
     for line in report.summary_lines():
         say(line)
     if strict and any(p.fatal for p in report.problems):

@@ -186,13 +186,41 @@ def stored_articles(db: sqlite3.Connection) -> tuple[dict[str, Article], dict[st
     extractor version)."""
     by_path: dict[str, Article] = {}
     versions: dict[str, tuple[str, str]] = {}
-    for r in db.execute("SELECT * FROM articles"):
-        by_path[os.path.abspath(r["path"])] = Article(
-            stem=r["stem"], path=r["path"], text="", publisher=r["publisher"], published=r["published"], url=r["url"],
-            title=r["title"], content_hash=r["content_hash"], published_source=r["published_source"] or "meta",
-            signature=(r["size"] or 0, r["mtime_ns"] or 0, r["meta_mtime_ns"] or 0), language=r["language"] or "")
-        versions[r["stem"]] = (r["content_hash"], r["extractor_version"])
+    absdir: dict[str, str] = {}  # a folder's absolute path, worked out once per folder, not once per article
+    cur = db.cursor()
+    cur.row_factory = None
+    for (stem, path, content_hash, publisher, published, published_source, url, title, version, size, mtime_ns,
+         meta_mtime_ns, language) in cur.execute(f"SELECT {', '.join(ARTICLE_COLUMNS)} FROM articles"):
+        head, tail = os.path.split(path)
+        d = absdir.get(head)
+        if d is None:
+            d = absdir[head] = os.path.abspath(head or ".")
+        by_path[os.path.join(d, tail)] = Article(
+            stem=stem, path=path, text="", publisher=publisher, published=published, url=url, title=title,
+            content_hash=content_hash, published_source=published_source or "meta",
+            signature=(size or 0, mtime_ns or 0, meta_mtime_ns or 0), language=language or "")
+        versions[stem] = (content_hash, version)
     return by_path, versions
+
+
+def stored_files(db: sqlite3.Connection, version: str) -> dict[str, tuple[str, str, str]] | None:
+    """Absolute path → (stem, path, content hash) of every stored article, when all of them were read with
+    extractor `version` (else None: they are all read again, and a build needs `stored_articles`)."""
+    if db.execute("SELECT 1 FROM articles WHERE extractor_version != ? LIMIT 1", (version,)).fetchone():
+        return None
+    out: dict[str, tuple[str, str, str]] = {}
+    absdir: dict[str, str] = {}
+    for stem, path, digest in db.execute("SELECT stem, path, content_hash FROM articles"):
+        head, sep, tail = path.rpartition("/")
+        d = absdir.get(head)
+        if d is None:
+            d = absdir[head] = os.path.abspath(head or ".")
+        out[d + "/" + tail if d != "/" else "/" + tail] = (stem, path, digest)
+    return out
+
+
+def article_count(db: sqlite3.Connection) -> int:
+    return db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
 
 
 def get_meta(db: sqlite3.Connection, key: str) -> str | None:
@@ -273,8 +301,8 @@ def regroup(db: sqlite3.Connection, touched: set[GroupKey] | None = None) -> Non
     With `touched` (the grouping keys whose per-article claims changed), only those groups are rebuilt;
     otherwise all of them. Claim ids carry no meaning: readers order claims by `CLAIM_ORDER`.
     """
-    published = {r[0]: r[1] or "" for r in db.execute("SELECT stem, published FROM articles")}
     if touched is None:
+        published = {r[0]: r[1] or "" for r in db.execute("SELECT stem, published FROM articles")}
         db.execute("DELETE FROM citations")
         db.execute("DELETE FROM claims")
         # Streamed in grouping-key order, one group in memory at a time (a 100k-article store has
@@ -307,6 +335,11 @@ def regroup(db: sqlite3.Connection, touched: set[GroupKey] | None = None) -> Non
             db.executemany("DELETE FROM claims WHERE id = ?", [(i,) for i in old])
             claims = [_claim(tuple(r)) for r in db.execute(f"{_ARTICLE_CLAIMS} WHERE {where}", args)]
             if claims:
+                # The publication days of these claims' articles only: a store's every article would cost more
+                # than the few groups an added article touches.
+                published = {r[0]: r[1] or "" for r in db.execute(
+                    "SELECT stem, published FROM articles WHERE stem IN (SELECT value FROM json_each(?))",
+                    (json.dumps(sorted({c.article for c in claims})),))}
                 _insert_group(db, claims, published)
     db.execute("DELETE FROM places WHERE id NOT IN (SELECT place_id FROM article_claims)")
     db.execute("DELETE FROM place_names WHERE place_id NOT IN (SELECT id FROM places)")

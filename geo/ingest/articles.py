@@ -9,6 +9,7 @@ import json
 import os
 import re
 import stat
+import time
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -262,19 +263,60 @@ def _why_unreadable(exc: OSError) -> str:
     return f"cannot be read ({exc.strerror or exc})"
 
 
-def scan(folder: Path) -> tuple[list[Path], list[Problem]]:
-    """Article files under `folder`, sorted, in depth-first order. The walk is iterative (a folder nested a
-    thousand deep costs no recursion) and follows no link into a folder it has already entered (a loop) or out
-    of `folder`: each link not followed is reported, as is each folder that cannot be listed."""
-    files: list[Path] = []
+# A folder as a build listed it: its modification time and, in name order, its article files ("f" + name),
+# sub-folders ("d" + name; "l" + name for a link to one) and metadata files with no article ("m" + name). A
+# folder's mtime changes whenever an entry is added, removed or renamed, so a folder whose mtime is the recorded
+# one need not be listed again (`listings.py` keeps them between builds).
+Listing = tuple[int, list[str]]
+# A folder changed this recently may change again within the same tick of its file system's clock without its
+# mtime moving: its listing is kept with mtime -1 (listed again next time), as git treats "racy" index entries.
+RACY_NS = 2_000_000_000
+
+
+def _list_folder(d: str, problems: list[Problem]) -> tuple[list[str] | None, bool]:
+    """(entries of `d` in Listing form, or None if it cannot be listed; whether every entry could be read)."""
+    try:
+        with os.scandir(d) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        problems.append(Problem(d, f"cannot be listed ({exc.strerror or exc})"))
+        return None, False
+    names = {e.name for e in entries}
+    out: list[str] = []
+    complete = True
+    for e in entries:
+        try:
+            if e.is_dir():
+                out.append(("l" if e.is_symlink() else "d") + e.name)
+            elif e.name.endswith(".meta.json"):
+                stem = e.name[: -len(".meta.json")]
+                if not any(stem + suffix in names for suffix in TEXT_SUFFIXES):
+                    out.append("m" + e.name)
+            elif os.path.splitext(e.name)[1].lower() in TEXT_SUFFIXES and not e.name.lower().startswith("readme"):
+                out.append("f" + e.name)
+        except OSError as exc:
+            problems.append(Problem(e.path, f"cannot be read ({exc.strerror or exc})"))
+            complete = False
+    return out, complete
+
+
+def scan(folder: Path, listings: dict[str, Listing] | None = None) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """Article files under `folder` as (path, absolute path), sorted, in depth-first order. The walk is
+    iterative (a folder nested a thousand deep costs no recursion) and follows no link into a folder it has
+    already entered (a loop) or out of `folder`: each link not followed is reported, as is each folder that
+    cannot be listed. `listings`: the folders as the last scan listed them, by absolute path; a folder whose
+    mtime is unchanged is taken from there instead of listed, and `listings` is replaced by this scan's."""
+    files: list[tuple[str, str]] = []
     problems: list[Problem] = []
     if not folder.is_dir():
         return [], [Problem(str(folder), "is not a folder")]
     root = os.path.realpath(folder)
     seen_dirs: set[tuple[int, int]] = set()
+    old = dict(listings or {})
+    new: dict[str, Listing] = {}
 
-    def enter(d: str, linked: bool) -> list[os.DirEntry] | None:
-        """The sorted entries of folder `d`, or None (with its problem) when it is not to be walked."""
+    def enter(d: str, absd: str, linked: bool) -> list[str] | None:
+        """The entries of folder `d` (Listing form), or None (with its problem) when it is not to be walked."""
         try:
             st = os.stat(d)
         except OSError as exc:
@@ -291,52 +333,62 @@ def scan(folder: Path) -> tuple[list[Path], list[Problem]]:
                                     else "folder already read through a link; not read again", fatal=False))
             return None
         seen_dirs.add((st.st_dev, st.st_ino))
-        try:
-            with os.scandir(d) as it:
-                return sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            problems.append(Problem(d, f"cannot be listed ({exc.strerror or exc})"))
+        kept = old.get(absd)
+        if kept is not None and kept[0] == st.st_mtime_ns and st.st_mtime_ns >= 0:
+            new[absd] = kept
+            return kept[1]
+        listed, complete = _list_folder(d, problems)
+        if listed is None:
             return None
+        try:  # trusted next time only if nothing moved while it was listed and it is not "racy"
+            settled = complete and os.stat(d).st_mtime_ns == st.st_mtime_ns and \
+                time.time_ns() - st.st_mtime_ns > RACY_NS
+        except OSError:
+            settled = False
+        new[absd] = (st.st_mtime_ns if settled else -1, listed)
+        return listed
 
-    first = enter(str(folder), False)
-    # A stack of (the entries of a folder, the next one to look at, their names): depth first, in name order,
+    top, abstop = str(folder), os.path.abspath(folder)
+    first = enter(top, abstop, False)
+    # A stack of (a folder, its absolute path, its entries, the next one to look at): depth first, in name order,
     # the order the recursive walk had (it decides which of two copies of one text is read).
-    stack: list[tuple[list[os.DirEntry], int, set[str]]] = [(first, 0, {e.name for e in first})] if first else []
+    stack: list[tuple[str, str, list[str], int]] = [(top, abstop, first, 0)] if first is not None else []
     while stack:
-        entries, i, names = stack[-1]
+        d, absd, entries, i = stack[-1]
         if i == len(entries):
             stack.pop()
             continue
-        stack[-1] = (entries, i + 1, names)
-        e = entries[i]
-        try:
-            if e.is_dir():
-                inner = enter(e.path, e.is_symlink())
-                if inner is not None:
-                    stack.append((inner, 0, {x.name for x in inner}))
-            elif e.name.endswith(".meta.json"):
-                stem = e.name[: -len(".meta.json")]
-                if not any(stem + suffix in names for suffix in TEXT_SUFFIXES):
-                    problems.append(Problem(e.path, "metadata with no article beside it", fatal=False))
-            elif os.path.splitext(e.name)[1].lower() in TEXT_SUFFIXES and not e.name.lower().startswith("readme"):
-                files.append(Path(e.path))
-        except OSError as exc:
-            problems.append(Problem(e.path, f"cannot be read ({exc.strerror or exc})"))
+        stack[-1] = (d, absd, entries, i + 1)
+        kind, name = entries[i][0], entries[i][1:]
+        path = os.path.join(d, name)
+        if kind in "dl":
+            inner = enter(path, os.path.join(absd, name), kind == "l")
+            if inner is not None:
+                stack.append((path, os.path.join(absd, name), inner, 0))
+        elif kind == "m":
+            problems.append(Problem(path, "metadata with no article beside it", fatal=False))
+        else:
+            files.append((path, os.path.join(absd, name)))
+    if listings is not None:
+        listings.clear()
+        listings.update(new)
     return files, problems
 
 
-def read_articles(folder: Path, known: dict[str, Article] | None = None,
-                  keep_text: bool = True) -> tuple[list[Article], list[Problem]]:
-    """Every usable article under `folder`. `known`: articles already stored, by path and file signature;
-    a file whose size and modification time are unchanged is taken from there instead of read again.
+def read_articles(folder: Path, known: dict[str, Article] | None = None, keep_text: bool = True,
+                  listings: dict[str, Listing] | None = None) -> tuple[list[Article], list[Problem]]:
+    """Every usable article under `folder`. `known`: articles already stored, by absolute path and file
+    signature; a file whose size and modification time are unchanged is taken from there instead of read again.
+    `listings`: as `scan`'s, updated in place.
     With keep_text=False the texts are dropped once hashed (extraction reads each again, one at a time:
     a hundred thousand texts need not sit in memory together)."""
-    files, problems = scan(folder)
+    files, problems = scan(folder, listings)
     articles: list[Article] = []
     by_hash: dict[str, Article] = {}
     by_stem: dict[str, Article] = {}
     known = known or {}
-    for path in files:
+    for name, abspath in files:
+        path = Path(name)
         try:
             st = os.stat(path)
         except OSError:
@@ -345,7 +397,7 @@ def read_articles(folder: Path, known: dict[str, Article] | None = None,
             meta_sig = os.stat(meta_path_of(path)).st_mtime_ns
         except OSError:
             meta_sig = 0
-        stored = known.get(os.path.abspath(path))
+        stored = known.get(abspath)
         article: Article | None
         probs: list[Problem]
         if st is not None and stored is not None and stored.signature == (st.st_size, st.st_mtime_ns, meta_sig):
@@ -369,3 +421,53 @@ def read_articles(folder: Path, known: dict[str, Article] | None = None,
         by_stem[article.stem] = article
         articles.append(article if keep_text or not article.text else replace(article, text=""))
     return articles, problems
+
+
+def read_new_articles(folder: Path, stored: dict[str, tuple[str, str, str]],
+                      listings: dict[str, Listing] | None = None) -> tuple[list[Article], set[str], list[Problem]]:
+    """`read_articles` for a large corpus, trusting the store: a file already stored (`stored`: absolute path
+    → (stem, path, content hash)) is taken as it was read without looking at it, so a build costs what was added
+    or removed, not the corpus (a file rewritten in place is found by `read_articles`: `geo build --recheck`).
+    Returns the articles of the files not stored (without their text), the stems of the stored files still
+    there, and the problems, as `read_articles` would (the first of two files with one text or name is kept)."""
+    files, problems = scan(folder, listings)
+    articles: list[Article] = []
+    kept: set[str] = set()
+    by_hash: dict[str, tuple[str, str]] = {}  # content hash → (stem, path) of the first file with it
+    by_stem: dict[str, str] = {}  # stem → path of the first file with it
+    for name, abspath in files:
+        row = stored.get(abspath)
+        article: Article | None = None
+        if row is not None:
+            stem, first_path, digest = row
+        else:
+            path = Path(name)
+            article, probs = read_article_safely(path)
+            problems += probs
+            if article is None:
+                continue
+            try:
+                meta_sig = os.stat(meta_path_of(path)).st_mtime_ns
+            except OSError:
+                meta_sig = 0
+            try:
+                st = os.stat(path)
+                article = replace(article, signature=(st.st_size, st.st_mtime_ns, meta_sig))
+            except OSError:
+                pass
+            stem, first_path, digest = article.stem, name, article.content_hash
+        first = by_hash.get(digest)
+        if first is not None:
+            problems.append(Problem(name, f"same text as {first[1]}: read once, as {first[0]}", fatal=False))
+            continue
+        if (named := by_stem.get(stem)) is not None:
+            problems.append(Problem(name, f"same name as {named} (an article is known by its name without the "
+                                          "extension); rename one"))
+            continue
+        by_hash[digest] = (stem, first_path)
+        by_stem[stem] = first_path
+        if article is None:
+            kept.add(stem)
+        else:
+            articles.append(replace(article, text=""))
+    return articles, kept, problems

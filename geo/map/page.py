@@ -22,6 +22,7 @@ import os
 from importlib import metadata
 from pathlib import Path
 
+from . import chunks
 from .data import MapData
 from .payload import build_payload, payload_json
 
@@ -112,18 +113,67 @@ def reference_assets() -> str:
     return f"<style>{css}</style>\n<script>{js}</script>\n"
 
 
+def chunk_assets() -> str:
+    """The chunk loader (templates/chunks.js), inlined only into a page that loads chunks."""
+    import re
+
+    text = (Path(__file__).with_name("templates") / "chunks.js").read_text(encoding="utf-8")
+    return "<script>" + re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE) + "</script>\n"
+
+
 def render_html(data: MapData, base_layers: dict | None = None, cache_dir: Path | None = None) -> str:
-    payload = build_payload(data, base_layers)
+    return _page(build_payload(data, base_layers), cache_dir)
+
+
+def _page(payload: dict, cache_dir: Path | None) -> str:
     before, after = page_shell(payload["stale"], cache_dir).split(PAYLOAD_SLOT)
     if payload.get("r"):
         # after the state engine (it extends GeoClaims.App) and before the app is made from the data
         at = before.rindex(DATA_TAG)
         before = before[:at] + reference_assets() + before[at:]
+    if payload.get("ch"):  # a large store's page: its claims' details load from chunk files (chunks.py)
+        at = before.rindex(DATA_TAG)
+        before = before[:at] + chunk_assets() + before[at:]
     return before + payload_json(payload) + after
 
 
-def render_map(data: MapData, out_path: Path, base_layers: dict, cache_dir: Path | None = None) -> None:
-    """Write the self-contained map page for ``data`` to ``out_path``."""
+def render_map(data: MapData, out_path: Path, base_layers: dict, cache_dir: Path | None = None,
+               chunk_dir: Path | None = None) -> list[str]:
+    """Write the map page for ``data`` to ``out_path``: one self-contained file, or with `chunks.CHUNK_FROM`
+    claims or more and a ``chunk_dir`` (beside the page's final place), a page that loads its claims' details
+    from chunk files there (`geo.map.chunks`). Returns the chunk files' names (none for a one-file page); files
+    already there under a name are not written again (the name is its content's hash)."""
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    out_path.write_bytes(render_html(data, base_layers, cache_dir).encode("utf-8"))
+    payload = build_payload(data, base_layers)
+    names: list[str] = []
+    if chunk_dir is not None and len(payload["c"]["x"]) >= chunks.CHUNK_FROM:
+        payload, parts = chunks.split(payload)
+        chunk_dir.mkdir(parents=True, exist_ok=True)
+        for part in parts:
+            text = ("GeoClaims.chunk(" + payload_json(part) + ");\n").encode("utf-8")
+            name = hashlib.sha256(text).hexdigest()[:20] + ".js"
+            path = chunk_dir / name
+            if not path.is_file() or path.stat().st_size != len(text):
+                tmp = path.with_name(f".{name}.{os.getpid()}.tmp")
+                tmp.write_bytes(text)
+                os.replace(tmp, path)
+            names.append(name)
+        payload["ch"] = [[f"{chunk_dir.name}/{name}", *entry] for name, entry in zip(names, payload["ch"])]
+    out_path.write_bytes(_page(payload, cache_dir).encode("utf-8"))
+    return names
+
+
+def prune_chunks(chunk_dir: Path, keep: list[str]) -> None:
+    """Remove the chunk files the page no longer names (and the folder, once empty), after the new page is in
+    place: until then the old page's chunks are still the ones it loads."""
+    if not chunk_dir.is_dir():
+        return
+    for path in chunk_dir.iterdir():
+        if path.name not in keep:
+            path.unlink(missing_ok=True)
+    if not keep:
+        try:
+            chunk_dir.rmdir()
+        except OSError:
+            pass
