@@ -22,7 +22,7 @@ from importlib import resources
 
 import ahocorasick
 
-from . import slots
+from . import morph, slots
 from .fuzzy import FuzzyHit
 from .gazetteer import Gazetteer
 from .. import folded as fre
@@ -40,11 +40,17 @@ REGION_WORDS = _word_list("region_words.txt")
 _NOT_NAMES = _word_list("not_place_words.txt")
 _UPPER = "A-ZА-ЯЁІЇЄҐ"
 _CAP_NAME = rf"[{_UPPER}][\w'’]+(?:[ \-][{_UPPER}0-9][\w'’]+){{0,2}}"
+# A numbered name as Russian and Ukrainian write it: "10-го Октября", "1-й Княжий".
+_SLOT_NAME = rf"(?:\d{{1,2}}-[а-яёіїє]{{1,3}}\s+)?{_CAP_NAME}"
+_LIST_JOIN = r"\s*(?:,|and|и|та|і|й|,\s*and)\s*(?:the\s+)?"
+# A list after a settlement noun (settlement_nouns.txt, as written mid-sentence): "the villages of A and B",
+# "населённые пункты A, B и C", "сёл: A, B", "у передмісті - A та B"; the noun may take a place phrase before
+# a colon ("десяти населённых пунктов в Курской области: A, B", "сіл Сумської громади: A, B").
 _SLOT_LIST = re.compile(
-    r"(?<![\w-])(?:villages?|settlements?|hamlets?|localit(?:y|ies)|communit(?:y|ies)|khutors?|towns?|city|"
-    r"сел(?:а|о)|сёл|населённых\s+пунктов|населенных\s+пунктов|населённые\s+пункты|населенные\s+пункты|"
-    r"населені\s+пункти|населених\s+пунктів|сіл)(?:\s+of\s+|\s+as:?\s+|\s+called\s+|:\s*|\s+)"
-    rf"((?:{_CAP_NAME})(?:\s*(?:,|and|и|та|і|,\s*and)\s*(?:the\s+)?(?:{_CAP_NAME}))*)"
+    rf"(?<![\w-]){slots.nouns()}(?:\s+of\s+|\s+as:?\s+|\s+called\s+|"
+    r"(?:\s+(?:in|near|around|в|во|у|на|под|біля|поблизу)(?:\s+[\w'’-]+){1,3}|(?:\s+[\w'’-]+){0,2}\s+"
+    r"(?:област\w*|район\w*|громад\w*|region|oblast|district))?\s*:\s*|\s+[-–—]\s+|\s+)"
+    rf"((?:{_SLOT_NAME})(?:{_LIST_JOIN}(?:{_SLOT_NAME}))*)"
 )
 _TABLE_ROW = slots.TABLE_ROW
 _LATIN_RUN = re.compile(r"(?<![\w'’])[A-Z][a-z'’]+(?:[- ][A-Z][a-z'’]+){0,2}")
@@ -61,7 +67,7 @@ _CUE_LIST = re.compile(
     r"\b(?:near|around|liberat\w*|captur\w*|recaptur\w*|retook|seized|freed|entered|cleared|outskirts\s+of|"
     r"area\s+of|vicinity\s+of|у|под|возле|около|вблизи|в\s+районе|біля|поблизу|в\s+районі|освободил\w*|"
     r"заня\w+|звільнил\w*|захопил\w*)\s+"
-    rf"((?:{_CAP_NAME})(?:\s*(?:,|and|и|та|і|,\s*and)\s*(?:the\s+)?(?:{_CAP_NAME}))+)"
+    rf"((?:{_SLOT_NAME})(?:{_LIST_JOIN}(?:{_SLOT_NAME}))+)"
 )
 
 
@@ -108,7 +114,7 @@ class MentionFinder:
         nxt = folded[end:end + 1]
         if nxt == "." and _WORD.match(folded[end + 1:end + 2] or " "):
             return False  # a domain name: Pravda.ru
-        if _next_word(folded, end) in REGION_WORDS:
+        if _before_region(folded, end):
             return False
         if slots.is_river(text, start):
             return False  # на реке Снагость, the river Seym
@@ -175,12 +181,12 @@ class MentionFinder:
                 i = j
             self._unknown_run(text, folded, words, spans, take)
         slot_names: list[tuple[int, re.Match[str] | None]] = [
-            (m.start(1), nm) for m in _SLOT_LIST.finditer(text) for nm in fre.finditer(_CAP_NAME, m.group(1))]
+            (m.start(1), nm) for m in _SLOT_LIST.finditer(text) for nm in fre.finditer(_SLOT_NAME, m.group(1))]
         slot_names += [(m.start("name"), fre.match(_CAP_NAME, m.group("name"))) for m in _TABLE_ROW.finditer(text)]
         # Items of a cue list ("repelled attacks near A, B and C") that are not known: settlements too, when
         # the list names at least one known settlement.
         for m in _CUE_LIST.finditer(text):
-            items = list(fre.finditer(_CAP_NAME, m.group(1)))
+            items = list(fre.finditer(_SLOT_NAME, m.group(1)))
             known = [nm for nm in items if spans.overlapping(m.start(1) + nm.start(), m.start(1) + nm.end())]
             joined = len(items) >= 3 or fre.search(r"\s(?:and|и|та|і)\s", m.group(1))  # "A, B and C", not "A, X said"
             if known and len(items) > len(known) and joined:
@@ -190,9 +196,9 @@ class MentionFinder:
                 continue
             s, e = base + nm.start(), base + nm.end()
             name = nm.group(0)
-            if not free(s, e) or fold_name(name) in _NOT_NAMES or _has_not_name(name):
+            if not free(s, e) or fold_name(name) in _NOT_NAMES or _has_not_name(name) or _function_word(name):
                 continue
-            if _next_word(folded, e) in REGION_WORDS:
+            if _before_region(folded, e):
                 continue
             # A known spelling that was held back as an ordinary word ("Belaya") is a place in this slot.
             ids = tuple(sorted(self.gaz.names.get(fold_name(name), ())))
@@ -208,7 +214,7 @@ class MentionFinder:
             s, e = words[i][0], _end(text, words[j - 1][1])
             token = text[s:e]
             cand = self._candidate(token, len(words) == 1)
-            if cand is None or not free(s, e, may_contain=True) or _next_word(folded, e) in REGION_WORDS:
+            if cand is None or not free(s, e, may_contain=True) or _before_region(folded, e):
                 continue
             ids, hit = cand
             if hit is None:
@@ -263,7 +269,7 @@ class MentionFinder:
         inside = spans.overlapping(s, e)
         if not inside or any((cs, ce) == (s, e) or cs < s or ce > e for cs, ce in inside):
             return
-        if any(fold_name(text[a:b]) in _NOT_NAMES | REGION_WORDS for a, b in words) or _next_word(folded, e) in REGION_WORDS:
+        if any(fold_name(text[a:b]) in _NOT_NAMES | REGION_WORDS for a, b in words) or _before_region(folded, e):
             return
         if slots.sentence_initial(text, s) or not slots.in_slot(text, s, e):
             return
@@ -273,6 +279,13 @@ class MentionFinder:
 def _has_not_name(name: str) -> bool:
     """A word of the name is never part of a settlement's name ("Ukraine's General Staff", "Kursk Governor")."""
     return any(fre.sub(r"['’]s$", "", w) in _NOT_NAMES for w in fold_name(name).split())
+
+
+def _function_word(name: str) -> bool:
+    """A Cyrillic name opening with a preposition, a conjunction, a pronoun ("…пунктов:По последним данным"):
+    the next sentence, not a list item (the dictionary is asked only about such unknown slot names)."""
+    first = name.split()[0]
+    return bool(_CYRILLIC.match(first)) and morph.is_function_word(first)
 
 
 def _end(text: str, e: int) -> int:
@@ -326,6 +339,17 @@ def _next_word(folded: str, end: int) -> str:
         if listed:
             return listed.group(1)
     return m.group(1) if m else ""
+
+
+# The Russian and Ukrainian words for an oblast, a raion, a hromada, whatever their ending, abbreviated ("Курской
+# обл.") or cut short at the end of a page ("Курской облас").
+_REGION_STEMS = ("облас", "район", "округ", "громад")
+
+
+def _before_region(folded: str, end: int) -> bool:
+    """The name is followed by a region word: it is a region's adjective or a region named after a town."""
+    word = _next_word(folded, end)
+    return word in REGION_WORDS or word == "обл" or word.startswith(_REGION_STEMS)
 
 
 @lru_cache(maxsize=4)

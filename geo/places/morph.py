@@ -166,3 +166,123 @@ def is_common_word(word: str, lang: str) -> bool:
     return any(not (_PROPER & _tags(p)) and p.tag.POS not in kinds
                for p in a.parse(low) if type(p.methods_stack[0][0]).__name__ == "DictionaryAnalyzer"
                and len(p.methods_stack) == 1)
+
+
+_FUNCTION_POS = {"PREP", "CONJ", "PRCL", "NPRO", "INTJ"}
+
+
+def _langs_of(word: str) -> tuple[str, ...]:
+    """The languages a Cyrillic word can be written in, by its letters (і ї є ґ are Ukrainian, ы э ъ ё Russian)."""
+    low = word.lower()
+    if re.search(r"[іїєґ]", low):
+        return ("uk",)
+    if re.search(r"[ыэъё]", low):
+        return ("ru",)
+    return ("ru", "uk")
+
+
+@lru_cache(maxsize=4096)
+def is_function_word(word: str) -> bool:
+    """A preposition, conjunction, particle or pronoun in the Russian or Ukrainian dictionary (По, Однако,
+    Также, Вони), or a known word with no reading as a noun or an adjective (Ранее, Вчера): never a place's
+    name, though a sentence may open with it right after a list's colon."""
+    low = word.lower()
+    for lang in _langs_of(low):
+        a = analyzer(lang)
+        if not a.word_is_known(low):
+            continue  # the other language's dictionary may know it (Також)
+        pos = {p.tag.POS for p in a.parse(low) if type(p.methods_stack[0][0]).__name__ == "DictionaryAnalyzer"}
+        return bool(pos & _FUNCTION_POS or not pos & {"NOUN", "ADJF"})
+    return False
+
+
+_NUMBERED_FORM = re.compile(r"^(\d{1,2})-[а-яёіїє]{1,3}\s+(.+)$")
+
+
+def _own_nominative(word: str, lang: str) -> bool:
+    """The word reads as a name's nominative as written (Бяхово, Забрама, Кулбаки), not only as another
+    word's form (Вишневки is Вишнёвка's genitive or its plural)."""
+    low = word.lower()
+    return any(p.tag.POS in _POS_KEPT and "nomn" in _tags(p) and p.normal_form.replace("ё", "е") == low.replace("ё", "е")
+               for p in analyzer(lang).parse(low))
+
+
+def _head_readings(word: str, lang: str) -> list[Any]:
+    """The noun or adjective readings of a name's last word in any case, best first: singular (most names
+    are), inanimate (a place, not a person), a dictionary place name, then by score."""
+    ps = [p for p in analyzer(lang).parse(word.lower()) if p.tag.POS in _POS_KEPT and p.tag.case]
+    # An adjective standing for the name is neuter where its case cannot tell (Краснооктябрьского: most such
+    # names are a село's, Краснооктябрьское, Черкаське Порічне).
+    return sorted(ps, key=lambda p: (p.tag.number == "plur" and "Pltm" not in _tags(p), "anim" in _tags(p),
+                                     "Geox" not in _tags(p), p.tag.POS == "ADJF" and p.tag.gender != "neut",
+                                     -p.score))
+
+
+def _nominative_of(p: Any, gender: str | None, number: str | None) -> str | None:
+    want = {"nomn"} | ({"plur"} if number == "plur" else {gender} if gender and p.tag.POS == "ADJF" else set())
+    if p.tag.POS == "NOUN" and number != "plur":
+        return str(p.normal_form)
+    f = p.inflect(want)
+    return str(f.word) if f is not None else None
+
+
+@lru_cache(maxsize=4096)
+def nominative(name: str, lang: str) -> str:
+    """The nominative of a Cyrillic name as the text inflects it (Вишневки → Вишневка, Снагости → Снагость,
+    Малой Локни → Малая Локня, 10-го Октября → 10-й Октябрь), for a name the gazetteer lacks. The name as
+    written when it already reads as a nominative, or when no reading inflects back to it (a guess that
+    does not would be a wrong name)."""
+    numbered = _NUMBERED_FORM.match(name.strip())
+    if numbered:
+        return _numbered_nominative(name, numbered.group(1), numbered.group(2), lang)
+    parts = _SPLIT.split(name.strip())
+    words = parts[::2]
+    if not words or not all(words) or all(_own_nominative(w, lang) for w in words):
+        return name
+    target = name.lower().replace("ё", "е")
+    for head in _head_readings(words[-1], lang)[:6]:
+        number = "plur" if head.tag.number == "plur" else "sing"
+        gender = head.tag.gender
+        out = []
+        for w in words[:-1]:
+            same_case = [p for p in analyzer(lang).parse(w.lower()) if p.tag.POS in _POS_KEPT and p.tag.case == head.tag.case]
+            form = _nominative_of(same_case[0], gender, number) if same_case else None
+            if form is None:
+                break
+            out.append(form)
+        else:
+            last = _nominative_of(head, gender, number)
+            if last is None:
+                continue
+            out.append(last)
+            joined = "".join(_like(f, w) + (parts[2 * i + 1] if 2 * i + 1 < len(parts) else "")
+                             for i, (f, w) in enumerate(zip(out, words)))
+            if "ё" not in name.lower():
+                joined = joined.replace("ё", "е").replace("Ё", "Е")
+            if target in {f.lower().replace("ё", "е") for f in name_forms(joined, lang)}:
+                return joined
+    return name
+
+
+def _numbered_nominative(name: str, figure: str, rest: str, lang: str) -> str:
+    """10-го Октября → 10-й Октябрь: the words after the figure in the nominative, the figure's ending agreeing."""
+    from .calques import numbered, ordinals
+
+    words = nominative(rest, lang)
+    n = int(figure)
+    if n not in ordinals():
+        return name
+    head = _SPLIT.split(words)[-1]
+    ps = _nominative_parses(head.lower(), lang, None)
+    gender = (ps[0].tag.gender if ps else None) or "masc"
+    o = ordinals()[n]
+    word = o.ru if lang == "ru" else o.uk
+    adj = next((p for p in analyzer(lang).parse(word) if p.tag.POS == "ADJF"), None)
+    agreeing = adj.inflect({"nomn", gender}) if adj is not None else None
+    ordinal = agreeing.word if agreeing is not None else word
+    ending = ordinal[-2:] if len(ordinal) > 2 and ordinal[-3] in "аеёиоуыэюяіїє" else ordinal[-1:]
+    candidate = f"{n}-{ending} {words}"
+    spelled = numbered(candidate, lang)
+    if spelled is not None and name.lower() in {f.lower() for f in spelled.cyrillic_inflected}:
+        return candidate
+    return name

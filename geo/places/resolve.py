@@ -22,12 +22,15 @@ from ..folded import compile_folded
 from ..normalize import place_slug
 from ..normalize import fold_name
 from ..records import Mention, Place
+from ..text import detect_language
+from .morph import nominative
 from .gazetteer import THEATRE_OBLASTS, Gazetteer
 
 CORE_RAIONS = {"Sudzhansky": 3, "Korenevsky": 3, "Glushkovsky": 2, "Belovsky": 2, "Bolshesoldatsky": 2,
                "Lgovsky": 1, "Rylsky": 1, "Krasnoyaruzhsky": 1, "Graivoronsky": 1, "Sumy": 1}
 CONTEXT_WINDOW = 250
 UNLOCATED = "unlocated:"  # the id prefix of a settlement the gazetteer lacks
+_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 
 
 @lru_cache(maxsize=1)
@@ -86,11 +89,14 @@ def resolve_mentions(gaz: Gazetteer, text: str, mentions: list[Mention]) -> list
     raions, oblasts = named_raions(text), named_oblasts(text)
     out = []
     chosen = _chosen(gaz, mentions, oblasts, text, raions)
+    lang = ""
     for m in _fitting(gaz, chosen):
         if m.place_id is not None:
             out.append(m.placed(gaz.places[m.place_id]))
         else:
-            out.append(m.placed(unlocated_place(gaz, m, raions)))
+            if not lang and _CYRILLIC.search(m.text):
+                lang = detect_language(text)  # once per article, and only for a Cyrillic name to inflect
+            out.append(m.placed(unlocated_place(gaz, m, raions, lang)))
     return out
 
 
@@ -108,18 +114,28 @@ def country_of_name(gaz: Gazetteer, name: str) -> str | None:
     return next(iter(countries)) if len(countries) == 1 else None
 
 
-def unlocated_place(gaz: Gazetteer, m: Mention, raions: list[tuple[int, str]]) -> Place:
+def unlocated_place(gaz: Gazetteer, m: Mention, raions: list[tuple[int, str]], lang: str = "") -> Place:
     """The stand-in for a name the gazetteer lacks (`raions`: the raions the text names, with their offsets):
-    out of the theatre when the text places it elsewhere, at its raion when one is named nearby."""
-    pid = UNLOCATED + place_slug(m.text)
+    out of the theatre when the text places it elsewhere, at its raion when one is named nearby. A Cyrillic
+    name is named in the nominative (`lang`: the article's language), so "освобождении Вишневки" and
+    "бои за Вишневку" are one place, and `geo claims Вишневка` finds it."""
+    name, name_ru, name_uk = m.text, "", ""
+    if _CYRILLIC.search(name):
+        tongue = lang if lang in ("ru", "uk") else ("uk" if fre.search(r"[іїєґІЇЄҐ]", name) else "ru")
+        name = nominative(name, tongue)
+        name_ru, name_uk = (name, "") if tongue == "ru" else ("", name)
+    pid = UNLOCATED + place_slug(name)
     if m.reason.startswith("outside the theatre"):
-        return Place(id=pid, name_en=m.text, precision="unlocated", precision_source=m.reason, in_theatre=False)
+        return Place(id=pid, name_en=name, precision="unlocated", precision_source=m.reason, in_theatre=False,
+                     name_ru=name_ru, name_uk=name_uk)
     for raion in near(raions, m.start):
         if raion in gaz.area_points:
             oblast, lat, lon = gaz.area_points[raion]
-            return Place(id=pid, name_en=m.text, lat=lat, lon=lon, oblast=oblast, raion=raion, precision="area",
-                         precision_source=f"{raion} raion named near it in {m.article}; not in the gazetteer")
-    return Place(id=pid, name_en=m.text, precision="unlocated", precision_source="named in the text; not in the gazetteer")
+            return Place(id=pid, name_en=name, lat=lat, lon=lon, oblast=oblast, raion=raion, precision="area",
+                         precision_source=f"{raion} raion named near it in {m.article}; not in the gazetteer",
+                         name_ru=name_ru, name_uk=name_uk)
+    return Place(id=pid, name_en=name, precision="unlocated", precision_source="named in the text; not in the gazetteer",
+                 name_ru=name_ru, name_uk=name_uk)
 
 
 def _chosen(gaz: Gazetteer, mentions: list[Mention], oblasts: list[tuple[int, str]], text: str,

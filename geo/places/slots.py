@@ -24,13 +24,18 @@ def _alternation(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def nouns() -> str:
+    """The settlement nouns as one alternation (lower case: as news writes them mid-sentence)."""
+    return _alternation("settlement_nouns.txt")
+
+
+@lru_cache(maxsize=1)
 def _patterns() -> dict[str, re.Pattern[str]]:
-    nouns = _alternation("settlement_nouns.txt")
     return {
         # "the villages of", "settlements such as", "село", "в населённых пунктах", "н.п."; a cue verb or
         # a preposition of place in English ("liberated", "near", "outskirts of").
         "before": compile_folded(
-            rf"(?:(?<![\w-]){nouns}(?:\s+(?:of|as:?|called|such\s+as))?[\s:]+[«\"“]?|"
+            rf"(?:(?<![\w-]){nouns()}(?:\s+(?:of|as:?|called|such\s+as))?[\s:]+[«\"“]?|"
             r"\b(?:liberat\w*|captur\w*|recaptur\w*|retook|retaken|seized|freed|freeing|entered|cleared|near|"
             r"around|outskirts\s+of|(?:areas?|places?|localit(?:y|ies))\s+(?:like|such\s+as))\s+(?:the\s+)?)$",
             re.IGNORECASE),
