@@ -224,6 +224,8 @@ def print_table(a: Assessment, console: Any) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from ..terminal import visible
+
     for name, (count, first, last) in a.snapshots.items():
         rows = [r for r in a.rows if r.reference == name]
         table = Table(title=f"{name}: {count} snapshot(s){f', {first} to {last}' if first else ''}",
@@ -235,7 +237,9 @@ def print_table(a: Assessment, console: Any) -> None:
         for k, r in enumerate(rows):
             if k and r.group == "claimant" and rows[k - 1].group == "side":
                 table.add_section()
-            label = SIDE_WORDS.get(r.name, r.name) if r.group == "side" else f"{escape(r.name)} ({SIDE_WORDS.get(r.side, r.side)})"
+            # a claimant's name is article text: no markup, and no control character reaches the terminal
+            label = (SIDE_WORDS.get(r.name, r.name) if r.group == "side"
+                     else f"{escape(visible(r.name))} ({SIDE_WORDS.get(r.side, r.side)})")
             table.add_row(label, str(r.compared), _share(r.agree_on_day, r.compared), _share(r.agree_within_7, r.compared),
                           _share(r.agree_within_30, r.compared),
                           "—" if r.median_lead is None else f"{r.median_lead:g} ({r.agreed_later})",

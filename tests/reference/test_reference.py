@@ -232,3 +232,17 @@ def test_geo_claims_says_what_the_reference_drew(runner, project):
     assert [(r["date"], r["ref_ds"], r["ref_ds_lead"]) for r in rows] == [("2024-08-07", "russia", "3"), ("2024-08-12", "ukraine", "8")]
     plekhovo = runner.invoke(main, ["claims", "Plekhovo", "--db", str(db)]).output
     assert "(snapshot of 2024-08-01); agrees" in plekhovo and "never agreed" in plekhovo
+
+
+def test_a_claimant_name_cannot_steer_the_terminal(runner, project):
+    from rich.console import Console
+
+    from geo.reference.assess import Assessment, Row, print_table
+
+    console = Console(width=100, record=True, force_terminal=False)
+    print_table(Assessment([Row("ref", "claimant", "Evil\x1b[2J [bold]x[/bold]\nforged", "russia", compared=1)], {}, [],
+                           {"ref": (1, "2024-08-01", "2024-08-01")}), console)
+    text = console.export_text()
+    # shown as written (the markup literally, the escape as \x1b), the cell cut to its column
+    assert "\x1b" not in text and "\\x1b[2J" in text and "[bold]x[/bo" in text
+    assert not any(line.startswith("forged") for line in text.splitlines())
