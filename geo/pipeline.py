@@ -19,6 +19,7 @@ from .ingest import articles as ingest
 from .ingest import listings as folders
 from .ingest.articles import Problem
 from .normalize import fold_name
+from .places import morph
 from .places.gazetteer import Gazetteer, load
 from .places.mentions import finder_for
 from .places.resolve import country_of_name, resolve_mentions
@@ -169,7 +170,11 @@ def extract_many(articles: list[Article], gaz: Gazetteer, workers: int | None = 
 
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
     if ctx.get_start_method() == "fork":
-        prepare_claims()  # compiled once here, inherited by every worker
+        # Compiled and loaded once here, inherited by every worker (copy-on-write) instead of once in each.
+        prepare_claims()
+        if any(a.language in ("ru", "uk") for a in articles):
+            for lang in ("ru", "uk"):
+                morph.analyzer(lang)
     with ctx.Pool(workers, initializer=_worker_init, initargs=(str(gaz.directory), str(gaz.local))) as pool:
         for result in pool.imap(_worker, articles, chunksize=16):
             yield result
