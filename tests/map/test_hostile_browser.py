@@ -172,6 +172,10 @@ def test_payloads_survive_the_pipeline_as_text(browser, built):  # noqa: F811
         ledger = p.page.locator("#gc-ledger")
         assert "open" in (ledger.get_attribute("class") or "")
         text = ledger.text_content()
+        # Each publisher, title and claimant in its own bidi isolate: no direction control reorders the line.
+        assert ledger.locator(".gc-src bdi").count() >= 2
+        assert p.page.evaluate("() => [...document.querySelectorAll('#gc-ledger bdi, #gc-ledger .gc-isolate, "
+                               "#gc-ledger blockquote')].every(e => getComputedStyle(e).unicodeBidi === 'isolate')")
         for payload in TEXT_PAYLOADS:
             assert payload.replace("\u2028", "").replace("\u2029", "") in text.replace("\u2028", "").replace("\u2029", ""), payload
         for publisher in PUBLISHERS:
