@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import logging
 import re
+import signal
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -120,10 +122,26 @@ def connect(scheduler: str) -> Iterator[Client]:
             yield client
         return
     # One thread per worker: extraction holds the GIL, so threads would only share one core.
-    with LocalCluster(n_workers=int(m.group(1)), threads_per_worker=1, processes=True, host="127.0.0.1",
-                      scheduler_port=0, dashboard_address=None, silence_logs=logging.ERROR) as cluster, \
-            Client(cluster) as client:
+    with _ctrl_c_ignored():  # the workers start ignoring Ctrl-C (a disposition they inherit): it is the build's
+        cluster = LocalCluster(n_workers=int(m.group(1)), threads_per_worker=1, processes=True, host="127.0.0.1",
+                               scheduler_port=0, dashboard_address=None, silence_logs=logging.ERROR)
+    with cluster, Client(cluster) as client:
         yield client
+
+
+@contextmanager
+def _ctrl_c_ignored() -> Iterator[None]:
+    """SIGINT ignored while the block runs (in the main thread; elsewhere nothing changes). A terminal sends Ctrl-C
+    to the whole process group: worker processes started here would each print a KeyboardInterrupt traceback,
+    while the build stops them itself (`geo.interrupt`)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
 
 
 def extract_on_cluster(articles: list[Article], gaz: Gazetteer, version: str, scheduler: str,

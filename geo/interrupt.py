@@ -29,12 +29,17 @@ class Interrupted(BaseException):
 
 class _State(threading.local):
     completed = False  # the build's new store and map were both in place when the signal was taken
+    interrupted = False
 
 
 state = _State()
 
 
 def _raise(signum: int, frame: object) -> None:
+    # One signal stops the build; a second one (Ctrl-C pressed again) must not break off its clean-up.
+    for s in SIGNALS:
+        signal.signal(s, signal.SIG_IGN)
+    state.interrupted = True
     raise Interrupted(signum)
 
 
@@ -45,7 +50,7 @@ def _main_thread() -> bool:
 @contextmanager
 def interruptible() -> Iterator[None]:
     """While the block runs, SIGINT and SIGTERM raise `Interrupted` (in the main thread; elsewhere a no-op)."""
-    state.completed = False
+    state.completed = state.interrupted = False
     if not _main_thread():
         yield
         return
@@ -53,8 +58,9 @@ def interruptible() -> Iterator[None]:
     try:
         yield
     finally:
-        for s, handler in old.items():
-            signal.signal(s, handler)
+        if not state.interrupted:  # once interrupted, the command only says so and exits: later signals wait
+            for s, handler in old.items():
+                signal.signal(s, handler)
 
 
 def hold() -> bool:

@@ -19,8 +19,8 @@ from conftest import geo_command, leftovers, run_geo, write_article
 N = 260  # above pipeline.PARALLEL_FROM: extraction runs in worker processes
 
 
-def _articles(folder: Path, variant: str) -> None:
-    for i in range(N):
+def _articles(folder: Path, variant: str, n: int = N) -> None:
+    for i in range(n):
         day = (date(2024, 8, 1) + timedelta(days=i)).isoformat()
         write_article(folder, f"a{i:03d}", f"Russian troops captured the village of Plekhovo, the Russian Defence "
                                            f"Ministry said in its {variant} report number {i}.", published=day)
@@ -55,10 +55,14 @@ def _session(sid: int) -> list[int]:
 
 
 def _children(pid: int) -> list[int]:
-    try:
-        return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
+    """The child processes of `pid`, of any of its threads (Dask starts its workers from another thread)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*") if Path(f"/proc/{pid}/task").exists() else []:
+        try:
+            found += [int(x) for x in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
 
 
 @pytest.mark.parametrize("signum, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
@@ -89,6 +93,43 @@ def test_a_signal_mid_build_keeps_the_old_store_and_map(built, tmp_path, signum,
     while _session(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _session(proc.pid) == []  # no worker left running
+
+
+def _interrupt_until_done(proc: subprocess.Popen, signum: int, group: bool) -> tuple[str, str]:
+    """Send `signum` every 2 s until the build ends (a Dask cluster ignores Ctrl-C while it starts its workers)."""
+    deadline = time.monotonic() + 120
+    while proc.poll() is None and time.monotonic() < deadline:
+        try:
+            os.killpg(proc.pid, signum) if group else os.kill(proc.pid, signum)
+        except ProcessLookupError:
+            break
+        try:
+            return proc.communicate(timeout=2)
+        except subprocess.TimeoutExpired:
+            continue
+    return proc.communicate(timeout=60)
+
+
+def test_ctrl_c_during_a_build_on_a_local_dask_cluster(built, tmp_path):
+    articles, out = tmp_path / "articles", tmp_path / "out"
+    shutil.copytree(built / "out", out)
+    _articles(articles, "third", 4 * N)  # enough for the extraction to outlast the cluster's start
+    store, page = out / "claims.sqlite", out / "index.html"
+    before = (_digest(store), _digest(page))
+    proc = subprocess.Popen([*geo_command(), "build", "--articles", str(articles), "--out", str(out), "--scheduler",
+                             "local:2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while len(_children(proc.pid)) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # the cluster's worker processes are starting
+    stdout, stderr = _interrupt_until_done(proc, signal.SIGINT, group=True)
+    assert proc.returncode == 130, (stdout, stderr)
+    assert stderr.strip().splitlines()[-1] == "interrupted: nothing changed", stderr
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr, stderr
+    assert (_digest(store), _digest(page)) == before
+    deadline = time.monotonic() + 20
+    while _session(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _session(proc.pid) == []
 
 
 def test_a_reader_that_stops_reading_ends_the_export_quietly(built):
