@@ -85,3 +85,4 @@ def ignore_in_worker() -> None:
     handle, and the build's SIGTERM on shutdown simply ends the worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, SIGNALS)  # forked while the build held them (`hold`)

@@ -168,6 +168,8 @@ def extract_many(articles: list[Article], gaz: Gazetteer, workers: int | None = 
         return
     import multiprocessing
 
+    from .interrupt import hold, release
+
     ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
     if ctx.get_start_method() == "fork":
         # Compiled and loaded once here, inherited by every worker (copy-on-write) instead of once in each.
@@ -175,7 +177,18 @@ def extract_many(articles: list[Article], gaz: Gazetteer, workers: int | None = 
         if any(a.language in ("ru", "uk") for a in articles):
             for lang in ("ru", "uk"):
                 morph.analyzer(lang)
-    with ctx.Pool(workers, initializer=_worker_init, initargs=(str(gaz.directory), str(gaz.local))) as pool:
+    # Ctrl-C and SIGTERM wait while the workers are forked (each unblocks them once it ignores Ctrl-C): a signal
+    # taken half-way through would leave a worker that no one terminates.
+    held = hold()
+    try:
+        pool = ctx.Pool(workers, initializer=_worker_init, initargs=(str(gaz.directory), str(gaz.local)))
+    except BaseException:
+        if held:
+            release()
+        raise
+    with pool:
+        if held:
+            release()  # a signal that arrived meanwhile is raised here, and the pool is terminated
         for result in pool.imap(_worker, articles, chunksize=16):
             yield result
             if progress:
