@@ -30,19 +30,26 @@ _SAME_LETTER_RX = re.compile("[" + "".join(map(chr, sorted(_SAME_LETTER))) + "]"
 # The last text and its lower-cased form (None when lower-casing changes its length), as one tuple so that
 # threads sharing it read a consistent pair.
 _last: tuple[str, str | None] = ("", "")
+_last_long: tuple[str, str | None] = ("", "")
+_LONG = 2000  # characters: longer than any sentence the claims stage reads (sentences are cut at 600)
 
 
 def _lowered(text: str) -> str | None:
-    """The text lower-cased (the last one is kept: one sentence meets many patterns), or None if its length changes."""
-    global _last
-    last = _last
+    """The text lower-cased, or None if its length changes. The last short text (a sentence meets many
+    patterns) and the last long one (an article searched at many positions) are kept apart, so that
+    sentences in between never make a whole article be lower-cased again."""
+    global _last, _last_long
+    last = _last if len(text) < _LONG else _last_long
     if text is last[0]:
         return last[1]
     low = text.lower()
     if not low.isascii() and _SAME_LETTER_RX.search(low):
         low = low.translate(_SAME_LETTER)
     folded = low if len(low) == len(text) else None
-    _last = (text, folded)
+    if len(text) < _LONG:
+        _last = (text, folded)
+    else:
+        _last_long = (text, folded)
     return folded
 
 

@@ -88,3 +88,14 @@ def test_lexicon_patterns_match_the_same_on_any_text(text: str) -> None:
     assert len(_PAIRS) > 100  # the lexicons' patterns are folded
     for plain, rx in _PAIRS:
         _same(plain.search(text), rx.search(text))
+
+
+def test_an_article_searched_between_sentences_is_lower_cased_once() -> None:
+    import geo.folded as F
+
+    article = "The Russian Defence Ministry said it took Sudzha. " * 100
+    rx = compile_folded(r"\bsaid\b", re.I)
+    first = rx.search(article, 500)
+    rx.search("a sentence in between said")  # a short text does not push the article out
+    assert F._last_long[0] is article
+    assert rx.search(article, 500).span() == first.span()
