@@ -48,7 +48,7 @@ def _is_word_char(c: str) -> bool:
 
 
 def _last_word(text: str, lo: int, hi: int) -> str | None:
-    """What `([\w.]+)[.!?…]*$` captures in text[lo:hi], read backwards from the end (a regex search would try
+    r"""What `([\w.]+)[.!?…]*$` captures in text[lo:hi], read backwards from the end (a regex search would try
     every position of the sentence)."""
     i = hi
     while i > lo and text[i - 1] in ".!?…":
