@@ -184,35 +184,25 @@ class FoldedPattern:
         need = required(lowered)
         self._need = re.compile("|".join(re.escape(n) for n in sorted(need))) if need else None
 
-    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Any:
+    def _one(self, run: Any, string: str, pos: int, endpos: int) -> Any:
+        """`run` (re.Pattern.search, .match or .fullmatch) over the lower-cased text, read from the original."""
         last = _last
         low = last[1] if string is last[0] else _lowered(string)
         if low is None:
-            return self._ci.search(string, pos, endpos)
+            return run(self._ci, string, pos, endpos)
         if self._need is not None and not self._need.search(low, pos, endpos):
             return None
-        m = self._cs.search(low, pos, endpos)
+        m = run(self._cs, low, pos, endpos)
         return None if m is None else FoldedMatch(m, string, self)
+
+    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Any:
+        return self._one(re.Pattern.search, string, pos, endpos)
 
     def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Any:
-        last = _last
-        low = last[1] if string is last[0] else _lowered(string)
-        if low is None:
-            return self._ci.match(string, pos, endpos)
-        if self._need is not None and not self._need.search(low, pos, endpos):
-            return None
-        m = self._cs.match(low, pos, endpos)
-        return None if m is None else FoldedMatch(m, string, self)
+        return self._one(re.Pattern.match, string, pos, endpos)
 
     def fullmatch(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Any:
-        last = _last
-        low = last[1] if string is last[0] else _lowered(string)
-        if low is None:
-            return self._ci.fullmatch(string, pos, endpos)
-        if self._need is not None and not self._need.search(low, pos, endpos):
-            return None
-        m = self._cs.fullmatch(low, pos, endpos)
-        return None if m is None else FoldedMatch(m, string, self)
+        return self._one(re.Pattern.fullmatch, string, pos, endpos)
 
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[Any]:
         last = _last
