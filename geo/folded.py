@@ -27,27 +27,34 @@ _SAME_LETTER = {c: ord(t) for k, vs in _EXTRA_CASES.items() for c in (k, *vs)
                 for t in (chr(c).upper().lower(),) if len(t) == 1 and t != chr(c)}
 _SAME_LETTER_RX = re.compile("[" + "".join(map(chr, sorted(_SAME_LETTER))) + "]")  # translate only texts that hold one
 
-# The last text and its lower-cased form (None when lower-casing changes its length), as one tuple so that
-# threads sharing it read a consistent pair.
-_last: tuple[str, str | None] = ("", "")
+# Recent short texts by id, each with its lower-cased form (None when lower-casing changes its length), as one
+# tuple so that threads sharing them read a consistent pair; the text is held, so its id is not reused meanwhile.
+# A sentence, its clauses and noun phrases take turns through the rules, so one slot would miss most of them.
+_recent: dict[int, tuple[str, str | None]] = {}
+_RECENT = 64
 _last_long: tuple[str, str | None] = ("", "")
 _LONG = 2000  # characters: longer than any sentence the claims stage reads (sentences are cut at 600)
 
 
 def _lowered(text: str) -> str | None:
-    """The text lower-cased, or None if its length changes. The last short text (a sentence meets many
+    """The text lower-cased, or None if its length changes. Recent short texts (a sentence meets many
     patterns) and the last long one (an article searched at many positions) are kept apart, so that
     sentences in between never make a whole article be lower-cased again."""
-    global _last, _last_long
-    last = _last if len(text) < _LONG else _last_long
-    if text is last[0]:
-        return last[1]
+    global _last_long
+    if len(text) < _LONG:
+        entry = _recent.get(id(text))
+        if entry is not None and entry[0] is text:
+            return entry[1]
+    elif text is _last_long[0]:
+        return _last_long[1]
     low = text.lower()
     if not low.isascii() and _SAME_LETTER_RX.search(low):
         low = low.translate(_SAME_LETTER)
     folded = low if len(low) == len(text) else None
     if len(text) < _LONG:
-        _last = (text, folded)
+        if len(_recent) >= _RECENT:
+            _recent.clear()
+        _recent[id(text)] = (text, folded)
     else:
         _last_long = (text, folded)
     return folded
@@ -186,8 +193,7 @@ class FoldedPattern:
 
     def _one(self, run: Any, string: str, pos: int, endpos: int) -> Any:
         """`run` (re.Pattern.search, .match or .fullmatch) over the lower-cased text, read from the original."""
-        last = _last
-        low = last[1] if string is last[0] else _lowered(string)
+        low = _lowered(string)
         if low is None:
             return run(self._ci, string, pos, endpos)
         if self._need is not None and not self._need.search(low, pos, endpos):
@@ -205,8 +211,7 @@ class FoldedPattern:
         return self._one(re.Pattern.fullmatch, string, pos, endpos)
 
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[Any]:
-        last = _last
-        low = last[1] if string is last[0] else _lowered(string)
+        low = _lowered(string)
         if low is None:
             yield from self._ci.finditer(string, pos, endpos)
             return

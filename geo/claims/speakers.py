@@ -75,8 +75,7 @@ def _known_filter() -> Prefilter:
     return Prefilter([k.need for k in known_claimants()])
 
 
-@lru_cache(maxsize=8192)
-@lru_cache(maxsize=4096)  # a sentence and its noun phrases are asked about several times
+@lru_cache(maxsize=8192)  # a sentence and its noun phrases are asked about several times
 def known_in(text: str) -> tuple[tuple[int, int, Speaker], ...]:
     """Known claimants named in `text`, left to right, without overlaps (earlier table rows first)."""
     table = known_claimants()
