@@ -397,7 +397,7 @@ def build(articles_dir: Path, out_dir: Path, gazetteer_dir: Path | None = None, 
                         changes.state_changes.append(
                             f"{key[0]} ({key[1]} claims): {old[0] if old else 'none'} → {new[0] if new else 'none'}"
                             + (f" as of {new[1]}" if new else ""))
-                data, layers = map_data(db, gaz, out_dir)
+                data, layers = map_data(db, gaz, out_dir, seen)
                 for line in data.reference_problems:
                     path, _, reason = line.partition(": ")
                     problems.append(Problem(path, f"{reason}; reference snapshot skipped", fatal=False))

@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS citations (
   claim_id INTEGER NOT NULL REFERENCES claims(id), article TEXT NOT NULL REFERENCES articles(stem),
   evidence TEXT NOT NULL, evidence_start INTEGER NOT NULL, PRIMARY KEY (claim_id, article)
 );
+CREATE TABLE IF NOT EXISTS map_parts (place_id TEXT PRIMARY KEY, version TEXT NOT NULL, part TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS reference_layers (
   name TEXT PRIMARY KEY, folder TEXT NOT NULL, format TEXT NOT NULL, defaults TEXT NOT NULL DEFAULT '{}'
 );
@@ -110,12 +111,13 @@ def migrate(db: sqlite3.Connection) -> None:
     """Bring a store to SCHEMA_VERSION. Everything in a store before version 5 is derived from the articles, so
     such a store (1: no per-article claims; 2: no file signatures; 4: no languages) is emptied and its articles
     are read again. 6 adds the reference layers, which are the user's (`geo reference add`): a version 5 store
-    keeps everything and gains their table."""
+    keeps everything and gains their table. The map's parts (`map_parts`) are a cache of what the claims give:
+    a store without them gains the table and fills it at its next build."""
     version = db.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise RuntimeError(f"store schema version {version} is newer than this tool ({SCHEMA_VERSION})")
     if 0 < version < 5:
-        for table in ("citations", "claims", "article_claims", "mentions", "articles", "place_names", "places", "meta"):
+        for table in ("map_parts", "citations", "claims", "article_claims", "mentions", "articles", "place_names", "places", "meta"):
             db.execute(f"DROP TABLE IF EXISTS {table}")
     for statement in TABLES.split(";"):  # not executescript: it would commit the open transaction
         if statement.strip():
@@ -585,29 +587,48 @@ def all_places(db: sqlite3.Connection) -> list[sqlite3.Row]:
     return db.execute("SELECT * FROM places ORDER BY id").fetchall()
 
 
-def article_sources(db: sqlite3.Connection) -> list[tuple[str, str | None, str | None, str, str | None, str | None]]:
-    """(stem, publisher, url, path, title, published) of every article."""
-    return [(r[0], r[1], r[2], r[3], r[4], r[5])
-            for r in db.execute("SELECT stem, publisher, url, path, title, published FROM articles")]
+def article_sources(db: sqlite3.Connection, stems: Iterable[str] | None = None,
+                    ) -> list[tuple[str, str | None, str | None, str, str | None, str | None]]:
+    """(stem, publisher, url, path, title, published) of every article, or of these."""
+    query = "SELECT stem, publisher, url, path, title, published FROM articles"
+    if stems is None:
+        return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in db.execute(query)]
+    return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in db.execute(
+        query + " WHERE stem IN (SELECT value FROM json_each(?))", (json.dumps(sorted(set(stems))),))]
 
 
 # The columns the map shows, with each claim's citation count, in the readers' claim order (the articles'
 # publisher and link are looked up per article by the caller rather than joined to every claim: a third faster).
 MAP_CLAIM_COLUMNS = ("place_id", "date", "status", "claimant_side", "claimant", "article", "evidence",
                      "mention_offset", "mention_length", "citations", "cue", "cue_en", "language")
-_MAP_CLAIMS = f"""
+_MAP_CLAIMS = """
 SELECT c.place_id, c.date, c.status, c.claimant_side, c.claimant, c.article, c.evidence,
        c.mention_start - c.evidence_start, c.mention_end - c.mention_start,
        (SELECT COUNT(*) FROM citations ci WHERE ci.claim_id = c.id), c.cue, c.cue_en, c.language
-FROM claims c
-ORDER BY {CLAIM_ORDER}"""
+FROM claims c"""
 
 
-def map_claim_rows(db: sqlite3.Connection) -> Iterator[tuple]:
-    """Every grouped claim as a plain tuple of `MAP_CLAIM_COLUMNS` (the one query that reads every claim)."""
+def map_claim_rows(db: sqlite3.Connection, place_ids: Iterable[str] | None = None) -> Iterator[tuple]:
+    """The grouped claims of these places (None: every claim) as plain tuples of `MAP_CLAIM_COLUMNS`."""
     cur = db.cursor()
     cur.row_factory = None
-    return iter(cur.execute(_MAP_CLAIMS))
+    if place_ids is None:
+        return iter(cur.execute(f"{_MAP_CLAIMS} ORDER BY {CLAIM_ORDER}"))
+    return iter(cur.execute(f"{_MAP_CLAIMS} WHERE c.place_id IN (SELECT value FROM json_each(?)) ORDER BY {CLAIM_ORDER}",
+                            (json.dumps(sorted(set(place_ids))),)))
+
+
+def map_parts(db: sqlite3.Connection, version: str) -> dict[str, str]:
+    """The map's part of each place (`geo.map.parts`, as JSON) kept with this layout `version`."""
+    return {r[0]: r[1] for r in db.execute("SELECT place_id, part FROM map_parts WHERE version = ?", (version,))}
+
+
+def save_map_parts(db: sqlite3.Connection, version: str, parts: dict[str, str], keep: Iterable[str]) -> None:
+    """Store these places' parts and drop those of every place not in `keep` (places no longer on the map)."""
+    db.executemany(_insert("map_parts", ("place_id", "version", "part"), "OR REPLACE"),
+                   [(pid, version, part) for pid, part in sorted(parts.items())])
+    db.execute("DELETE FROM map_parts WHERE place_id NOT IN (SELECT value FROM json_each(?)) OR version != ?",
+               (json.dumps(sorted(set(keep))), version))
 
 
 # -- reference layers (`geo reference`) --------------------------------------------------------------------

@@ -88,6 +88,9 @@ class MapData:
     towns: tuple[Town, ...] = ()
     references: tuple = ()  # `geo.map.reference.ReferenceMap`s of the registered reference layers
     reference_problems: tuple[str, ...] = ()  # "FILE: why" of each snapshot that could not be used
+    # A store's claims of each located place as `geo.map.parts` keeps them, in `places` order; `claims` then
+    # holds only the unlocated claims. None: every claim is in `claims`.
+    parts: tuple[dict, ...] | None = None
 
 
 def precision_note(row) -> str:
@@ -107,9 +110,46 @@ def towns(gaz: Gazetteer, claimed: set[str]) -> tuple[Town, ...]:
                       p.raion, p.oblast) for p in rows)
 
 
-def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[MapData, dict]:
-    """The page data from an open store connection (a build reads its own uncommitted state), and the base
-    layers (oblast and raion outlines)."""
+def _claims_of(db: sqlite3.Connection, place_ids: set[str] | None, index: dict[str, int]) -> list[tuple[str, MapClaim]]:
+    """The map's claims of these places (None: all) with their place's id, in the readers' claim order."""
+    rows = list(store.map_claim_rows(db, place_ids))
+    articles = {stem: (publisher or "", url or None, title or "", published or "", "" if url else os.path.basename(path or ""))
+                for stem, publisher, url, path, title, published in
+                store.article_sources(db, None if place_ids is None else {r[5] for r in rows})}
+    claims: list[tuple[str, MapClaim]] = []
+    for (place_id, date, status, side, claimant, article, evidence, start, length, citations,
+         cue, cue_en, language) in rows:
+        publisher, link, title, published, file = articles[article]
+        claims.append((place_id, MapClaim(index.get(place_id), date, status, side, claimant, publisher, article, link,
+                                          evidence, (start, start + length), citations, cue, cue_en, language, title,
+                                          published, file)))
+    return claims
+
+
+def _place_parts(db: sqlite3.Connection, ids: list[str], index: dict[str, int], touched: set[str] | None) -> tuple[dict, ...]:
+    """Each located place's part (`geo.map.parts`): kept in the store, made again for the places whose claims
+    this build changed (`touched`; None: all) or that have none kept, and stored for the next build."""
+    from . import parts
+
+    kept = {} if touched is None else store.map_parts(db, parts.VERSION)
+    stale = {pid for pid in ids if touched is None or pid in touched or pid not in kept}
+    made: dict[str, str] = {}
+    if stale:
+        mine: dict[str, list[MapClaim]] = {pid: [] for pid in stale}
+        for pid, c in _claims_of(db, stale, index):
+            mine[pid].append(c)
+        for pid, claims in mine.items():
+            made[pid] = parts.part_json(parts.part_of(claims, parts.ledger_order(claims)))
+    store.save_map_parts(db, parts.VERSION, made, ids)
+    return tuple(json.loads(made[pid] if pid in made else kept[pid]) for pid in ids)
+
+
+def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path, touched: set[str] | None = None) -> tuple[MapData, dict]:
+    """The page data from an open write transaction on the store (a build reads its own uncommitted state), and
+    the base layers (oblast and raion outlines). `touched`: the places whose claims changed since the last build
+    (None: any may have); the others' claims are read from their kept parts, not from the claims."""
+    from .parts import day_range
+
     index: dict[str, int] = {}
     places: list[MapPlace] = []
     unlocated: dict[str, Unlocated] = {}
@@ -124,24 +164,19 @@ def map_data(db: sqlite3.Connection, gaz: Gazetteer, map_dir: Path) -> tuple[Map
             id=p["id"], name_en=p["name_en"], name_ru=p["name_ru"] or "", name_uk=p["name_uk"] or "",
             lat=p["lat"], lon=p["lon"], precision=p["precision"], precision_note=precision_note(p),
             oblast=p["oblast"] or "", raion=p["raion"] or "", spellings=tuple(spellings[:40])))
+    located = _place_parts(db, [p.id for p in places], index, touched)
     claims: list[MapClaim] = []
-    articles = {stem: (publisher or "", url or None, title or "", published or "", "" if url else os.path.basename(path or ""))
-                for stem, publisher, url, path, title, published in store.article_sources(db)}
-    for (place_id, date, status, side, claimant, article, evidence, start, length, citations,
-         cue, cue_en, language) in store.map_claim_rows(db):
-        publisher, link, title, published, file = articles[article]
-        claims.append(MapClaim(index.get(place_id), date, status, side, claimant, publisher, article, link, evidence,
-                               (start, start + length), citations, cue, cue_en, language, title, published, file))
-        if place_id in unlocated:
-            unlocated[place_id].claims.append(len(claims) - 1)
-    dated = {c.date for c in claims if c.date}
+    for pid, c in _claims_of(db, set(unlocated), index) if unlocated else ():
+        unlocated[pid].claims.append(len(claims))
+        claims.append(c)
+    dated = {c.date for c in claims if c.date} | {d.isoformat() for d in day_range(located) or ()}
     from .reference import reference_maps
 
     refs, ref_problems = reference_maps(db, gaz.directory, map_dir / ".cache", [p.id for p in places])
     data = MapData(places=places, claims=claims, unlocated=sorted(unlocated.values(), key=lambda u: u.name),
                    first=min(dated) if dated else None, last=max(dated) if dated else None,
                    towns=towns(gaz, set(index) | set(unlocated)), references=refs,
-                   reference_problems=tuple(ref_problems))
+                   reference_problems=tuple(ref_problems), parts=located)
     layers = json.loads((gaz.directory / "base_layers.json").read_text(encoding="utf-8"))
     orientation = gaz.directory / "orientation.json"  # the state border and rivers (gazetteer/orientation.py)
     if orientation.exists():

@@ -151,9 +151,9 @@ def _str(x: Any) -> str:
 
 
 class _Interner:
-    def __init__(self) -> None:
-        self.index: dict[str, int] = {"": 0}
-        self.table: list[str] = [""]
+    def __init__(self, table: list[str] | None = None) -> None:
+        self.table: list[str] = list(table or [""])
+        self.index: dict[str, int] = {s: i for i, s in enumerate(self.table)}
 
     def __call__(self, s: Any) -> int:
         i = self.index.get(s) if type(s) is str else None
@@ -191,10 +191,13 @@ def _unique_slugs(places: list[MapPlace]) -> list[str]:
 # ---------------------------------------------------------------- payload
 def build_payload(data: MapData, base_layers: dict | None = None) -> dict:
     """Turn the map data into the compact page payload (layout: module docstring)."""
+    from .parts import assemble
+
     first, last = _day_range(data)
-    strings = _Interner()
     places = _places(data.places)
-    columns, order = _claim_columns(data.claims, len(places), first, strings)
+    located, unplaced, position = _claims(data, len(places))
+    claims = assemble(located, unplaced, first)
+    strings = _Interner(claims.strings)
     # place strings go in after the claims' so the per-claim indexes stay short
     for row in places:
         row[6:9] = [strings(row[6]), strings(row[7]), strings(row[8])]
@@ -207,8 +210,9 @@ def build_payload(data: MapData, base_layers: dict | None = None) -> dict:
             outlines[k] = base_layers[k]
     out = {
         "v": 3, "first": first.isoformat(), "last": last.isoformat(), "n": (last - first).days + 1,
-        "stale": int(data.stale_days or 30), "s": strings.table, "p": places, "c": columns["c"], "a": columns["a"],
-        "u": _unlocated(data.unlocated, order), "b": outlines, "t": towns,
+        "stale": int(data.stale_days or 30), "s": strings.table, "p": places,
+        "c": {"k": [len(p["x"]) for p in located], **claims.columns}, "a": claims.articles,
+        "u": _unlocated(data.unlocated, position), "b": outlines, "t": towns,
     }
     if data.references:  # only a registered layer changes the page (geo/map/reference.py)
         out["r"] = [ref.payload for ref in data.references]
@@ -220,6 +224,10 @@ def _day_range(data: MapData) -> tuple[_dt.date, _dt.date]:
     first, last = _day(data.first), _day(data.last)
     if first is None or last is None or last < first:
         dated = {d for d in map(_day, {c.date for c in data.claims}) if d is not None}
+        if data.parts is not None:
+            from .parts import day_range
+
+            dated |= set(day_range(data.parts) or ())
         if first is None:
             first = min(dated) if dated else _dt.date(1970, 1, 1)
         if last is None or last < first:
@@ -253,87 +261,37 @@ def _places(places: list[MapPlace]) -> list[list]:
     return rows
 
 
-def _sort_key(item: tuple[int, int | None, int | None]) -> tuple:
-    orig, place, day = item
-    if place is None:  # unlocated claims last, in their input order
-        return (1, 0, 0, 0, orig)
-    return (0, place, 0 if day is not None else 1, day or 0, orig)
+def _claims(data: MapData, n_places: int) -> tuple[list[dict], dict, list[int]]:
+    """The located places' parts (`geo.map.parts`, in place order), the unlocated claims' part, and for each claim
+    of `data.claims` its index in the payload's claim order."""
+    from .parts import ledger_order, part_of
+
+    claims = data.claims
+    if data.parts is not None:  # a store's parts, with only the unlocated claims in `claims`
+        located = list(data.parts)
+        at = sum(len(p["x"]) for p in located)
+        return located, part_of(claims), list(range(at, at + len(claims)))
+    groups: list[list[int]] = [[] for _ in range(n_places)]
+    unplaced: list[int] = []
+    for i, c in enumerate(claims):
+        (groups[c.place] if c.place is not None and 0 <= c.place < n_places else unplaced).append(i)
+    located, position, at = [], [0] * len(claims), 0
+    for group in groups:
+        mine = [claims[i] for i in group]
+        order = ledger_order(mine)
+        for k in order:
+            position[group[k]] = at
+            at += 1
+        located.append(part_of(mine, order))
+    for i in unplaced:
+        position[i] = at
+        at += 1
+    return located, part_of([claims[i] for i in unplaced]), position
 
 
-def _claim_columns(claims: list[MapClaim], n_places: int, first: _dt.date,
-                   strings: _Interner) -> tuple[dict[str, Any], list[tuple[int, int | None, int | None]]]:
-    """The claims column-wise (``c``) with the articles they cite (``a``), and the order they were put in:
-    (input index, place or None, day index or None) per claim, sorted by (place, day, input order)."""
-    norm = []
-    day_index: dict[Any, int | None] = {}
-    for ci, c in enumerate(claims):
-        place = c.place if c.place is not None and 0 <= c.place < n_places else None
-        if c.date in day_index:
-            di = day_index[c.date]
-        else:
-            d = _day(c.date)
-            di = day_index[c.date] = (d - first).days if d is not None else None
-        norm.append((ci, place, di))
-    order = sorted(norm, key=_sort_key)
-
-    status_of = {st: i for i, st in enumerate(STATUSES)}
-    side_of = {sd: i for i, sd in enumerate(SIDES)}
-    third = side_of["third_party"]
-    counts = [0] * n_places
-    article_at: dict[tuple[str, str | None], int] = {}
-    articles: list[list] = []
-    evid_at: dict[str, int] = {}
-    cols: dict[str, list] = {k: [] for k in "dxwbaehrq"}
-    # Language and English cue only when some claim is not in English: an English map's bytes stay as they were.
-    foreign = any(c.language != "en" for c in claims)
-    if foreign:
-        cols["g"], cols["l"] = [], []
-    col_d, col_x, col_w, col_b, col_a, col_e, col_h, col_r, col_q = (cols[k] for k in "dxwbaehrq")
-    prev_place, prev_day = -2, 0
-    for k, (orig, place, day) in enumerate(order):
-        c = claims[orig]
-        grp = -1 if place is None else place
-        if grp != prev_place:
-            prev_place, prev_day = grp, 0
-        if place is not None:
-            counts[place] += 1
-        if day is None:
-            col_d.append(-1)
-        elif place is None:
-            col_d.append(day)
-        else:
-            col_d.append(day - prev_day)
-            prev_day = day
-        col_x.append(status_of.get(c.status, CONTESTED) * 4 + side_of.get(c.side, third))
-        col_w.append(strings(c.claimant))
-        col_b.append(strings(c.publisher))
-        art_url = (c.article, c.url)
-        ai = article_at.get(art_url)
-        if ai is None:
-            # the URL's scheme://host goes to the string table (outlets repeat it); "" = no URL
-            ai = article_at[art_url] = len(articles)
-            host, rest = _split_url(safe_url(c.url))
-            row: list = [c.article, strings(host), rest, _str(c.title), _str(_day(c.published) and c.published), _str(c.file)]
-            while len(row) > 3 and row[-1] == "":
-                row.pop()
-            articles.append(row)
-        col_a.append(ai)
-        j = evid_at.setdefault(c.evidence, k)
-        col_e.append(c.evidence if j == k else j)
-        hl = _hl(c.evidence, c.hl)
-        col_h.extend((hl[0], hl[1] - hl[0]) if hl else (-1, 0))
-        col_r.append(max(0, c.citations))
-        col_q.append(strings(c.cue))
-        if foreign:
-            cols["g"].append(strings(c.cue_en if c.cue_en and c.cue_en != c.cue else ""))
-            cols["l"].append(strings(c.language))
-    return {"c": {"k": counts, **cols}, "a": articles}, order
-
-
-def _unlocated(unlocated: list[Unlocated], order: list[tuple[int, int | None, int | None]]) -> list[list]:
+def _unlocated(unlocated: list[Unlocated], position: list[int]) -> list[list]:
     """``u``: each unlocated name with its claims' indexes in the payload's claim order."""
-    new_index = {orig: k for k, (orig, _, _) in enumerate(order)} if unlocated else {}
-    return [[u.name, sorted({new_index[i] for i in u.claims if i in new_index})] for u in unlocated]
+    return [[u.name, sorted({position[i] for i in u.claims if 0 <= i < len(position)})] for u in unlocated]
 
 
 _JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
