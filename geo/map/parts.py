@@ -185,10 +185,10 @@ def assemble(located: Sequence[dict], unlocated: dict, first: _dt.date) -> Assem
     rows: list[list] = []
     for j in uniq[order].tolist():
         name, url, title, published, file = art_rows[j]
-        row: list = [name, int(rank[hosts[j]]), rests[j], title, published if _day(published) else "", file]
-        while len(row) > 3 and row[-1] == "":
-            row.pop()
-        rows.append(row)
+        art_row: list = [name, int(rank[hosts[j]]), rests[j], title, published if _day(published) else "", file]
+        while len(art_row) > 3 and art_row[-1] == "":
+            art_row.pop()
+        rows.append(art_row)
     columns: dict[str, list] = {
         "d": delta.tolist(), "x": cat("x").tolist(), "w": rank[w].tolist(), "b": rank[b].tolist(),
         "a": art_rank[art].tolist(), "e": evid, "h": [v for p in parts for v in p["h"]], "r": cat("r").tolist(),
