@@ -136,8 +136,9 @@ def _place_parts(db: sqlite3.Connection, ids: list[str], index: dict[str, int], 
     made: dict[str, str] = {}
     if stale:
         mine: dict[str, list[MapClaim]] = {pid: [] for pid in stale}
-        for pid, c in _claims_of(db, stale, index):
-            mine[pid].append(c)
+        for pid, c in _claims_of(db, None if touched is None else stale, index):
+            if pid in mine:  # all claims are read when all parts are made: the unlocated ones are not a part's
+                mine[pid].append(c)
         for pid, claims in mine.items():
             made[pid] = parts.part_json(parts.part_of(claims, parts.ledger_order(claims)))
     store.save_map_parts(db, parts.VERSION, made, ids)
