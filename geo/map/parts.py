@@ -22,20 +22,16 @@ from __future__ import annotations
 import datetime as _dt
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from .data import MapClaim
-from .payload import SIDES, STATUSES, _day, _hl, _split_url, safe_url
+from .payload import CONTESTED, SIDES, STATUSES, _day, _hl, _split_url, _str, safe_url
 
 VERSION = "1"  # of the part's layout: a store's parts of another version are made again
 _STATUS = {st: i for i, st in enumerate(STATUSES)}
 _SIDE = {sd: i for i, sd in enumerate(SIDES)}
-
-
-def _str(x: Any) -> str:
-    return "" if x is None else str(x)
 
 
 def _ordinal(value: Any) -> int:
@@ -64,7 +60,7 @@ def part_of(claims: Sequence[MapClaim], order: Sequence[int] | None = None) -> d
     def intern(values: list) -> list[int]:
         return [index.setdefault(v if type(v) is str else _str(v), len(index)) for v in values]
 
-    third, contested = _SIDE["third_party"], _STATUS["contested"]
+    third = _SIDE["third_party"]
     articles: dict[tuple[str, str | None], int] = {}
     arts: list[list] = []
     col_i = []
@@ -79,7 +75,7 @@ def part_of(claims: Sequence[MapClaim], order: Sequence[int] | None = None) -> d
         hl = _hl(c.evidence, c.hl)
         h.extend((hl[0], hl[1] - hl[0]) if hl else (-1, 0))
     return {
-        "t": days, "x": [_STATUS.get(c.status, contested) * 4 + _SIDE.get(c.side, third) for c in rows],
+        "t": days, "x": [_STATUS.get(c.status, CONTESTED) * 4 + _SIDE.get(c.side, third) for c in rows],
         "w": intern([c.claimant for c in rows]), "b": intern([c.publisher for c in rows]),
         "q": intern([c.cue for c in rows]), "g": intern([c.cue_en if c.cue_en and c.cue_en != c.cue else "" for c in rows]),
         "l": intern([c.language for c in rows]), "i": col_i, "e": [c.evidence for c in rows], "h": h,
@@ -91,12 +87,13 @@ def part_json(part: dict) -> str:
     return json.dumps(part, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-class Assembled:
+class Assembled(NamedTuple):
     """The claim columns (``c`` without ``k``), the article rows (``a``) and the string table as far as the claims
-    fill it (the places' and towns' strings are interned after), and where each unlocated claim went."""
+    fill it (the places' and towns' strings are interned after)."""
 
-    def __init__(self, columns: dict[str, list], articles: list[list], strings: list[str], unlocated_at: int) -> None:
-        self.columns, self.articles, self.strings, self.unlocated_at = columns, articles, strings, unlocated_at
+    columns: dict[str, list]
+    articles: list[list]
+    strings: list[str]
 
 
 def day_range(parts: Sequence[dict]) -> tuple[_dt.date, _dt.date] | None:
@@ -196,4 +193,4 @@ def assemble(located: Sequence[dict], unlocated: dict, first: _dt.date) -> Assem
     }
     if foreign:
         columns["g"], columns["l"] = rank[g].tolist(), rank[lang].tolist()
-    return Assembled(columns, rows, strings, located_n)
+    return Assembled(columns, rows, strings)
