@@ -168,6 +168,8 @@ def test_the_days_news_lists_claims_and_changes_each_clickable(open_page):
     assert p.date_shown() == "2025-04-27"
     p.page.click("#gc-prev-day")
     assert p.date_shown() == "2025-04-26"
+    # The day's news is drawn on the next animation frame after the step, not within it.
+    p.page.wait_for_function("document.querySelector('#gc-news-claims').textContent.includes('Malaya Loknya')", timeout=5000)
     claims = p.page.text_content("#gc-news-claims")
     assert "Malaya Loknya" in claims and "Gerasimov" in claims and "Russian side" in claims
     changes = p.page.text_content("#gc-news-changes")
