@@ -19,7 +19,7 @@ import re._parser as sre_parse  # type: ignore[import-not-found]
 from re._casefix import _EXTRA_CASES  # type: ignore[import-not-found]
 from re._constants import IN, LITERAL, NOT_LITERAL, RANGE  # type: ignore[import-not-found]
 
-from .prefilter import required
+from .prefilter import required_of
 
 # Letters IGNORECASE takes as equal that lower() keeps apart (ſ and s, ς and σ, ı and i, the old Cyrillic
 # forms): each goes to the one letter its upper case lower-cases to, in the text and in the pattern alike.
@@ -81,14 +81,21 @@ def _lower_pattern(pattern: str) -> str:
     return "".join(out)
 
 
+_INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]*[i-]")  # inline flags: not worth reasoning about
+
+
 def _caseless(pattern: str) -> bool:
     """True when the pattern spells no upper-case letter (so without IGNORECASE it matches lower-cased text the same)."""
-    if "(?" in pattern and re.search(r"\(\?[aiLmsux-]*[i-]", pattern):
-        return False  # inline flags: not worth reasoning about
+    if "(?" in pattern and _INLINE_FLAGS.search(pattern):
+        return False
     try:
-        parsed = sre_parse.parse(pattern, 0)
+        return _caseless_tree(sre_parse.parse(pattern, 0))
     except re.error:
         return False
+
+
+def _caseless_tree(parsed: Any) -> bool:
+    """`_caseless` of a pattern already parsed."""
 
     def ok_char(code: int) -> bool:
         c = chr(code)
@@ -176,29 +183,72 @@ class FoldedMatch:
         return f"<FoldedMatch span={self.span()} match={self.group()!r}>"
 
 
-class FoldedPattern:
-    """An IGNORECASE pattern run as its case-sensitive twin over lower-cased text (see the module's docstring)."""
+_UNSET: Any = object()
 
-    __slots__ = ("_cs", "_ci", "_need", "pattern", "flags", "groups", "groupindex")
+
+class FoldedPattern:
+    """An IGNORECASE pattern run as its case-sensitive twin over lower-cased text (see the module's docstring).
+
+    Compiled at its first use: a lexicon holds hundreds of patterns, and a build of one short article meets
+    a few of them (compiling them all took half a second of every such build)."""
+
+    __slots__ = ("_cs", "_ci", "_need", "_lowered", "pattern", "_flags")
 
     def __init__(self, pattern: str, lowered: str, flags: int) -> None:
-        self._ci = re.compile(pattern, flags)
-        self._cs = re.compile(lowered, flags & ~re.IGNORECASE)
-        self.pattern, self.flags = pattern, self._ci.flags
-        self.groups, self.groupindex = self._ci.groups, self._ci.groupindex
-        # The literal pieces one of which every match holds, as one plain alternation: a text without any of
-        # them is passed over at the speed of a substring search.
-        need = required(lowered)
-        self._need = re.compile("|".join(re.escape(n) for n in sorted(need))) if need else None
+        self.pattern, self._lowered, self._flags = pattern, lowered, flags
+        self._ci: re.Pattern[str] | None = None
+        self._need: re.Pattern[str] | None = None
+        self._cs: Any = _UNSET  # the folded twin; None when the pattern cannot be folded exactly
+
+    def _twin(self) -> re.Pattern[str] | None:
+        """The folded twin, compiled (and the pattern checked) at the first call. Threads racing here
+        compile it twice at worst; the prefilter is set before the twin, so neither is seen half made."""
+        cs = self._cs
+        if cs is not _UNSET:
+            return cs  # type: ignore[no-any-return]
+        flags = self._flags & ~re.IGNORECASE
+        try:
+            tree = sre_parse.parse(self._lowered, flags)  # read once for both checks below
+            cs = re.compile(self._lowered, flags) if _caseless_tree(tree) else None
+        except re.error:
+            cs = None
+        if cs is None:
+            self._plain()  # a bad pattern raises here, as re.compile would
+        else:
+            # The literal pieces one of which every match holds, as one plain alternation: a text without any
+            # of them is passed over at the speed of a substring search.
+            need = required_of(tree)
+            self._need = re.compile("|".join(re.escape(n) for n in sorted(need))) if need else None
+        self._cs = cs
+        return cs
+
+    def _plain(self) -> re.Pattern[str]:
+        ci = self._ci
+        if ci is None:
+            ci = self._ci = re.compile(self.pattern, self._flags)
+        return ci
+
+    @property
+    def flags(self) -> int:
+        return self._plain().flags
+
+    @property
+    def groups(self) -> int:
+        return self._plain().groups
+
+    @property
+    def groupindex(self) -> Any:
+        return self._plain().groupindex
 
     def _one(self, run: Any, string: str, pos: int, endpos: int) -> Any:
         """`run` (re.Pattern.search, .match or .fullmatch) over the lower-cased text, read from the original."""
-        low = _lowered(string)
+        cs = self._cs if self._cs is not _UNSET else self._twin()
+        low = _lowered(string) if cs is not None else None
         if low is None:
-            return run(self._ci, string, pos, endpos)
+            return run(self._plain(), string, pos, endpos)
         if self._need is not None and not self._need.search(low, pos, endpos):
             return None
-        m = run(self._cs, low, pos, endpos)
+        m = run(cs, low, pos, endpos)
         return None if m is None else FoldedMatch(m, string, self)
 
     def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Any:
@@ -211,13 +261,14 @@ class FoldedPattern:
         return self._one(re.Pattern.fullmatch, string, pos, endpos)
 
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[Any]:
-        low = _lowered(string)
+        cs = self._cs if self._cs is not _UNSET else self._twin()
+        low = _lowered(string) if cs is not None else None
         if low is None:
-            yield from self._ci.finditer(string, pos, endpos)
+            yield from self._plain().finditer(string, pos, endpos)
             return
         if self._need is not None and not self._need.search(low, pos, endpos):
             return
-        for m in self._cs.finditer(low, pos, endpos):
+        for m in cs.finditer(low, pos, endpos):
             yield FoldedMatch(m, string, self)
 
     def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[Any]:
@@ -227,10 +278,10 @@ class FoldedPattern:
         return out
 
     def sub(self, repl: Any, string: str, count: int = 0) -> str:
-        return self._ci.sub(repl, string, count)  # rare: the plain pattern, so a template reads the original text
+        return self._plain().sub(repl, string, count)  # rare: the plain pattern, so a template reads the original text
 
     def split(self, string: str, maxsplit: int = 0) -> list[str]:
-        return self._ci.split(string, maxsplit)
+        return self._plain().split(string, maxsplit)
 
     def __repr__(self) -> str:
         return f"folded({self.pattern!r})"
@@ -241,13 +292,9 @@ def compile_folded(pattern: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     """`re.compile`, run over lower-cased text when the pattern is case-insensitive and that is exact.
 
     Typed as a pattern: the folded one answers the same calls with match objects that read the same."""
-    if flags & re.IGNORECASE and "\\N{" not in pattern:
-        lowered = _lower_pattern(pattern)
-        if _caseless(lowered):
-            try:
-                return FoldedPattern(pattern, lowered, flags)  # type: ignore[return-value]
-            except re.error:
-                pass
+    if flags & re.IGNORECASE and "\\N{" not in pattern and not _INLINE_FLAGS.search(pattern):
+        # Whether it folds exactly is found at its first use (`FoldedPattern._twin`).
+        return FoldedPattern(pattern, _lower_pattern(pattern), flags)  # type: ignore[return-value]
     return re.compile(pattern, flags)
 
 

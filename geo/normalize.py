@@ -64,6 +64,19 @@ def fold_name(name: str) -> str:
     return _SPACES.sub(" ", fold(name).replace("\x00", "")).strip()
 
 
+_SEP = "\x01"  # folds to itself, is not white space, and no name holds it
+
+
+def fold_names(names: list[str]) -> list[str]:
+    """`fold_name` of each name, as one pass over all of them: a gazetteer's tens of thousands of spellings
+    cost one translate table instead of one each."""
+    joined = _SEP.join(names)
+    if joined.count(_SEP) != max(len(names) - 1, 0):
+        return [fold_name(n) for n in names]
+    folded = _SPACES.sub(" ", fold(joined).replace("\x00", ""))
+    return [n.strip() for n in folded.split(_SEP)] if names else []
+
+
 def place_slug(name: str) -> str:
     """The slug of a place name, for ids (`local:`, `unlocated:`, the shipped gazetteer's) and the map's URL
     hash: folded (`fold_name`), every run of non-word characters one hyphen. Letters of any script stay, so
@@ -99,12 +112,34 @@ _SKELETON_RULES = [
 _SKELETON_RES = [(re.compile(p), r) for p, r in _SKELETON_RULES]
 
 
+# The rules over many names at once, one per line: `$` is each line's end; no rule reaches across a line break
+# (`.` and the character classes never match one, and a look-ahead at a line's end sees the break, not a letter).
+_SKELETON_LINES = [(re.compile(p, re.M), r) for p, r in _SKELETON_RULES]
+_CYRILLIC = re.compile("[а-яіїєґ]")
+
+
 @lru_cache(maxsize=65536)
 def skeleton(name: str) -> str:
     """A lossy key shared by variant romanisations of the same Cyrillic name."""
     s = fold_name(name)
-    if any("а" <= c <= "я" or c in "іїєґ" for c in s):
+    if _CYRILLIC.search(s):
         return ""  # skeletons are for Latin spellings only
     for rx, rep in _SKELETON_RES:
         s = rx.sub(rep, s)
     return s
+
+
+def skeletons(names: list[str]) -> list[str]:
+    """`skeleton` of each name, each rule run once over all of them (a gazetteer's index in a tenth of the time)."""
+    folded = fold_names(names)
+    latin = [i for i, s in enumerate(folded) if not _CYRILLIC.search(s) and "\n" not in s]
+    text = "\n".join(folded[i] for i in latin)
+    for rx, rep in _SKELETON_LINES:
+        text = rx.sub(rep, text)
+    out = [""] * len(names)
+    for i, key in zip(latin, text.split("\n") if latin else []):
+        out[i] = key
+    for i, s in enumerate(folded):
+        if "\n" in s:  # cannot be: folding makes every line break a space; kept exact all the same
+            out[i] = skeleton(s)
+    return out

@@ -71,6 +71,11 @@ def required(pattern: str) -> frozenset[str] | None:
         parsed = sre_parse.parse(pattern, re.IGNORECASE)
     except re.error:
         return None
+    return required_of(parsed)
+
+
+def required_of(parsed) -> frozenset[str] | None:
+    """`required` of a pattern already parsed (`re._parser.parse`)."""
     req = _seq(list(parsed))
     return req if req and all(len(r) >= _MIN for r in req) else None
 

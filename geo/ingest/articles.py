@@ -274,30 +274,49 @@ RACY_NS = 2_000_000_000
 
 
 def _list_folder(d: str, problems: list[Problem]) -> tuple[list[str] | None, bool]:
-    """(entries of `d` in Listing form, or None if it cannot be listed; whether every entry could be read)."""
+    """(entries of `d` in Listing form, or None if it cannot be listed; whether every entry could be read).
+    Written for a folder of a hundred thousand articles: names are sorted as plain strings and classified
+    by string tests, and only an entry's kind (from the listing itself, no `stat`) is asked of the system."""
     try:
         with os.scandir(d) as it:
-            entries = sorted(it, key=lambda e: e.name)
+            entries = list(it)
     except OSError as exc:
         problems.append(Problem(d, f"cannot be listed ({exc.strerror or exc})"))
         return None, False
-    names = {e.name for e in entries}
-    out: list[str] = []
-    complete = True
+    folders: dict[str, str] = {}
+    unreadable: list[tuple[str, str]] = []
     for e in entries:
         try:
             if e.is_dir():
-                out.append(("l" if e.is_symlink() else "d") + e.name)
-            elif e.name.endswith(".meta.json"):
-                stem = e.name[: -len(".meta.json")]
-                if not any(stem + suffix in names for suffix in TEXT_SUFFIXES):
-                    out.append("m" + e.name)
-            elif os.path.splitext(e.name)[1].lower() in TEXT_SUFFIXES and not e.name.lower().startswith("readme"):
-                out.append("f" + e.name)
+                folders[e.name] = "l" if e.is_symlink() else "d"
         except OSError as exc:
-            problems.append(Problem(e.path, f"cannot be read ({exc.strerror or exc})"))
-            complete = False
-    return out, complete
+            unreadable.append((e.name, f"cannot be read ({exc.strerror or exc})"))
+    names = sorted(e.name for e in entries)
+    bad = {n for n, _ in unreadable}
+    for n, why in sorted(unreadable):
+        problems.append(Problem(os.path.join(d, n), why))
+    # Stems that have an article file beside them (a folder named x.txt counts, as it always has).
+    paired = set()
+    for n in names:
+        i = n.rfind(".")
+        if i >= 0 and n[i:] in TEXT_SUFFIXES:
+            paired.add(n[:i])
+    out: list[str] = []
+    for n in names:
+        kind = folders.get(n)
+        if kind is not None:
+            out.append(kind + n)
+        elif n in bad:
+            continue
+        elif n.endswith(".meta.json"):
+            if n[:-10] not in paired:
+                out.append("m" + n)
+        else:
+            i = n.rfind(".")
+            # The extension as os.path.splitext reads it: leading dots are not one (".txt" has none).
+            if i > 0 and n[i:].lower() in TEXT_SUFFIXES and n[:i].lstrip(".") and not n[:6].lower() == "readme":
+                out.append("f" + n)
+    return out, not unreadable
 
 
 def scan(folder: Path, listings: dict[str, Listing] | None = None) -> tuple[list[tuple[str, str]], list[Problem]]:
@@ -355,20 +374,25 @@ def scan(folder: Path, listings: dict[str, Listing] | None = None) -> tuple[list
     stack: list[tuple[str, str, list[str], int]] = [(top, abstop, first, 0)] if first is not None else []
     while stack:
         d, absd, entries, i = stack[-1]
-        if i == len(entries):
+        n = len(entries)
+        j = i
+        while j < n and entries[j][0] == "f":
+            j += 1
+        if j > i:  # a run of article files, in one step (a folder may hold a hundred thousand)
+            pre, apre = os.path.join(d, ""), os.path.join(absd, "")
+            files.extend([(pre + e[1:], apre + e[1:]) for e in entries[i:j]])
+        if j == n:
             stack.pop()
             continue
-        stack[-1] = (d, absd, entries, i + 1)
-        kind, name = entries[i][0], entries[i][1:]
+        stack[-1] = (d, absd, entries, j + 1)
+        kind, name = entries[j][0], entries[j][1:]
         path = os.path.join(d, name)
         if kind in "dl":
             inner = enter(path, os.path.join(absd, name), kind == "l")
             if inner is not None:
                 stack.append((path, os.path.join(absd, name), inner, 0))
-        elif kind == "m":
+        else:  # "m"; article files were taken above
             problems.append(Problem(path, "metadata with no article beside it", fatal=False))
-        else:
-            files.append((path, os.path.join(absd, name)))
     if listings is not None:
         listings.clear()
         listings.update(new)

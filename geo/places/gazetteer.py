@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .fuzzy import FuzzyIndex
 
-from ..normalize import fold_name, skeleton, strip_invisible
+from ..normalize import fold_name, fold_names, skeleton, skeletons, strip_invisible
 from ..records import Place
 
 CHECKOUT_DIR = Path(__file__).resolve().parents[2] / "gazetteer"
@@ -126,11 +126,14 @@ class Gazetteer:
         spellings = self.directory / "spellings.tsv"
         unflagged = self._unflagged
         if spellings.exists():
+            rows = []
             for line in spellings.read_text(encoding="utf-8").splitlines():
                 pid, _, rest = line.partition("\t")
                 spelling, _, flag = rest.partition("\t")
                 if pid in self.places and spelling:
-                    self._add_spelling(fold_name(spelling), pid, flag, unflagged)
+                    rows.append((pid, spelling, flag))
+            for (pid, _, flag), key in zip(rows, fold_names([r[1] for r in rows])):
+                self._add_spelling(key, pid, flag, unflagged)
         if self.local.exists():
             self._load_local(self.local)
 
@@ -198,12 +201,10 @@ class Gazetteer:
         """Romanisation skeleton → ids, of the spellings that count anywhere (a translated "Sudden" or an
         ordinary word is no ground for a near spelling)."""
         out: dict[str, set[str]] = defaultdict(set)
-        for name, ids in self.names.items():
-            if name in self.flags:
-                continue
-            key = skeleton(name)
+        names = [name for name in self.names if name not in self.flags]
+        for name, key in zip(names, skeletons(names)):
             if len(key) >= 3:
-                out[key] |= ids
+                out[key] |= self.names[name]
         return out
 
     def lookup(self, name: str) -> list[Place]:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis import given
 
 from geo.cli import main
-from geo.normalize import INVISIBLE, fold, fold_name
+from geo.normalize import INVISIBLE, fold, fold_name, fold_names, skeleton, skeletons
 
 from conftest import property_settings, write_article, build_with, settlements, gazetteer_with_local, LOCAL_HEADER, CLAIM, extract_text, one_claim
 
@@ -90,6 +90,22 @@ def test_name_folding_is_idempotent(name):
     folded = fold_name(name)
     assert fold_name(folded) == folded
     assert fold_name(once) == folded
+
+
+@property_settings(200)
+@given(st.lists(_NAMEISH, max_size=12))
+def test_names_folded_together_fold_as_one_by_one(names):
+    assert fold_names(names) == [fold_name(n) for n in names]
+    assert skeletons(names) == [skeleton(n) for n in names]
+
+
+def test_skeletons_of_many_names_match_each_name_alone():
+    # Ends of names are where the batch could go wrong: `$` rules, look-aheads at a line's end.
+    names = ["Nikolayevo-Darino", "Mykolaieve Daryne", "Oleshnia", "Oleshnya", "Hornal", "Gornal", "Sudzha", "Суджа",
+             "Kazachya Loknya", "Kazachia Loknia", "Korenevo", "Koreneve", "Pogrebki", "Pohrebky", "Tetkino",
+             "Vnezapnoye", "Vnezapnoe", "Zeleny Shlyakh", "Sverdlikovo", "c", "ic", "sch", "Bilovody", "x\x01y", ""]
+    assert skeletons(names) == [skeleton(n) for n in names]
+    assert len(set(skeletons(["Oleshnia", "Oleshnya"]))) == len(set(skeletons(["Hornal", "Gornal"]))) == 1
 
 
 def test_ukrainian_and_garbled_spellings_resolve():
