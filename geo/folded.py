@@ -205,7 +205,7 @@ class FoldedPattern:
         compile it twice at worst; the prefilter is set before the twin, so neither is seen half made."""
         cs = self._cs
         if cs is not _UNSET:
-            return cs  # type: ignore[no-any-return]
+            return cs
         flags = self._flags & ~re.IGNORECASE
         try:
             tree = sre_parse.parse(self._lowered, flags)  # read once for both checks below
@@ -263,7 +263,7 @@ class FoldedPattern:
     def finditer(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> Iterator[Any]:
         cs = self._cs if self._cs is not _UNSET else self._twin()
         low = _lowered(string) if cs is not None else None
-        if low is None:
+        if cs is None or low is None:
             yield from self._plain().finditer(string, pos, endpos)
             return
         if self._need is not None and not self._need.search(low, pos, endpos):
