@@ -389,7 +389,8 @@ def article_claims(article: Article, mentions: list[Mention],
 
 
 def prepare() -> None:
-    """Compile every language's patterns now (they are cached), so that worker processes forked after this share
-    them instead of each compiling its own on its first article."""
+    """Make every language's lexicon and rules now (they are cached), so that worker processes forked after this
+    share them. Their patterns compile at first use, in each worker at once (compiled here, one after another,
+    they held every worker back half a second)."""
     for lang in LANGUAGES:
         ArticleClaims(Article(stem="", path="", text="", published="2025-01-01", language=lang)).claims([])
