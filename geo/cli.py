@@ -165,10 +165,12 @@ def add(file: Path, publisher, published, url, title, articles_dir: Path, out_di
             --url https://example.org/sudzha --title "Russia says it retook Sudzha"
     """
     from .ingest.intake import AddError, AlreadyAdded, add_article
+    from .store import stored_hashes
 
     notes: list[str] = []
     try:
-        dest = add_article(file, articles_dir, publisher, published, url, title, notes)
+        dest = add_article(file, articles_dir, publisher, published, url, title, notes,
+                           stored_hashes(out_dir / "claims.sqlite"))
     except AlreadyAdded as exc:
         raise click.ClickException(visible(exc)) from None
     except AddError as exc:

@@ -213,12 +213,37 @@ def stored_files(db: sqlite3.Connection, version: str) -> dict[str, tuple[str, s
     out: dict[str, tuple[str, str, str]] = {}
     absdir: dict[str, str] = {}
     for stem, path, digest in db.execute("SELECT stem, path, content_hash FROM articles"):
-        head, sep, tail = path.rpartition("/")
-        d = absdir.get(head)
-        if d is None:
-            d = absdir[head] = os.path.abspath(head or ".")
-        out[d + "/" + tail if d != "/" else "/" + tail] = (stem, path, digest)
+        out[_absolute(path, absdir)] = (stem, path, digest)
     return out
+
+
+def stored_hashes(path: Path) -> dict[str, str]:
+    """Absolute path → content hash of every article in the store at `path`, or {} when there is no store to
+    read (missing, locked, damaged): `geo add` looks for a copy of its text there before reading any file."""
+    try:
+        db = connect(path, wait=1.0)
+    except (OSError, StoreError, sqlite3.Error):
+        return {}
+    try:
+        rows = db.execute("SELECT path, content_hash FROM articles").fetchall()
+    except sqlite3.Error:
+        return {}
+    finally:
+        db.close()
+    absdir: dict[str, str] = {}
+    out: dict[str, str] = {}
+    for p, digest in rows:
+        out[_absolute(p, absdir)] = digest
+    return out
+
+
+def _absolute(path: str, absdir: dict[str, str]) -> str:
+    """`os.path.abspath(path)`, each folder's worked out once (`absdir`): a store holds a hundred thousand paths."""
+    head, _, tail = path.rpartition("/")
+    d = absdir.get(head)
+    if d is None:
+        d = absdir[head] = os.path.abspath(head or ".")
+    return d + "/" + tail if d != "/" else "/" + tail
 
 
 def article_count(db: sqlite3.Connection) -> int:

@@ -243,6 +243,25 @@ def test_add_refuses_an_article_already_there_and_names_it(runner, tmp_path):
     assert "warning" not in rebuilt.output
 
 
+def test_add_finds_copies_the_store_knows_and_copies_it_does_not(runner, tmp_path):
+    """A stored article is found by its stored text (no file read), a file dropped in since the last build by its
+    bytes, and a stored file changed since is read again, not trusted."""
+    folder, out = tmp_path / "articles", tmp_path / "maps"
+    folder.mkdir()
+    (folder / "stored.txt").write_text(CLAIM_TEXT, encoding="utf-8")
+    assert runner.invoke(main, ["build", "--articles", str(folder), "--out", str(out)]).exit_code == 0
+    (folder / "dropped.txt").write_text("Fighting went on near Sudzha, the governor said.", encoding="utf-8")
+    for text, twin in ((CLAIM_TEXT, "stored.txt"), ("Fighting went on near Sudzha, the governor said.", "dropped.txt")):
+        src = tmp_path / "in.txt"
+        src.write_text(text, encoding="utf-8")
+        result = runner.invoke(main, ["add", str(src), "--articles", str(folder), "--out", str(out)])
+        assert result.exit_code == 1 and str(folder / twin) in result.output, result.output
+    (folder / "stored.txt").write_text("Another text altogether about Guyevo.", encoding="utf-8")  # the store is now behind
+    src.write_text(CLAIM_TEXT, encoding="utf-8")
+    result = runner.invoke(main, ["add", str(src), "--articles", str(folder), "--out", str(out), "--published", "2025-03-08"])
+    assert result.exit_code == 0 and "added" in result.output, result.output
+
+
 def test_week_and_month_claims_export_the_start_of_their_period(runner, articles, tmp_path):
     write_article(articles, "m", "Russian forces liberated Plekhovo in November, the Russian Defence Ministry said.",
                   published="2024-12-09")
