@@ -53,9 +53,9 @@ def listed(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = ingest._list_folder
 
-    def spy(d, problems):
+    def spy(d, problems, kept=None):
         calls.append(os.path.basename(d))
-        return real(d, problems)
+        return real(d, problems, kept)
 
     monkeypatch.setattr(ingest, "_list_folder", spy)
     return calls

@@ -4,8 +4,10 @@ Every file that cannot be used yields one `Problem` naming the file and the reas
 """
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
+import operator
 import os
 import re
 import stat
@@ -263,20 +265,36 @@ def _why_unreadable(exc: OSError) -> str:
     return f"cannot be read ({exc.strerror or exc})"
 
 
-# A folder as a build listed it: its modification time and, in name order, its article files ("f" + name),
-# sub-folders ("d" + name; "l" + name for a link to one) and metadata files with no article ("m" + name). A
-# folder's mtime changes whenever an entry is added, removed or renamed, so a folder whose mtime is the recorded
-# one need not be listed again (`listings.py` keeps them between builds).
-Listing = tuple[int, list[str]]
+# A folder as a build listed it: its modification time; in name order, its article files ("f" + name),
+# sub-folders ("d" + name; "l" + name for a link to one) and metadata files with no article ("m" + name); and,
+# in name order, every other name in it (the metadata beside articles, files that are not articles), so that a
+# folder that changed is read against what it held (`_list_folder`). A folder's mtime changes whenever an entry is
+# added, removed or renamed, so a folder whose mtime is the recorded one need not be listed again (`listings.py`
+# keeps them between builds).
+Listing = tuple[int, list[str], list[str]]
 # A folder changed this recently may change again within the same tick of its file system's clock without its
 # mtime moving: its listing is kept with mtime -1 (listed again next time), as git treats "racy" index entries.
 RACY_NS = 2_000_000_000
+_META = ".meta.json"
+_NAME = operator.itemgetter(slice(1, None))  # an entry's name, without its kind
 
 
-def _list_folder(d: str, problems: list[Problem]) -> tuple[list[str] | None, bool]:
-    """(entries of `d` in Listing form, or None if it cannot be listed; whether every entry could be read).
-    Written for a folder of a hundred thousand articles: names are sorted as plain strings and classified
-    by string tests, and only an entry's kind (from the listing itself, no `stat`) is asked of the system."""
+def _is_article_name(n: str) -> bool:
+    """An article file's name, by its extension as os.path.splitext reads it (leading dots are not one)."""
+    i = n.rfind(".")
+    return i > 0 and n[i:].lower() in TEXT_SUFFIXES and bool(n[:i].lstrip(".")) and not n[:6].lower() == "readme"
+
+
+def _paired(stem: str, names: set[str] | dict[str, object]) -> bool:
+    """Whether an article file (or anything named like one) sits beside `stem`.meta.json."""
+    return any(stem + suffix in names for suffix in TEXT_SUFFIXES)
+
+
+def _list_folder(d: str, problems: list[Problem], kept: Listing | None = None) -> tuple[Listing | None, bool]:
+    """(`d` in Listing form with mtime 0, or None if it cannot be listed; whether every entry could be read).
+    Written for a folder of a hundred thousand articles: only an entry's kind (from the listing itself, no
+    `stat`) is asked of the system; with `kept` (how the folder was last listed), only the names added or
+    removed since, and the metadata beside them, are looked at again."""
     try:
         with os.scandir(d) as it:
             entries = list(it)
@@ -291,6 +309,10 @@ def _list_folder(d: str, problems: list[Problem]) -> tuple[list[str] | None, boo
                 folders[e.name] = "l" if e.is_symlink() else "d"
         except OSError as exc:
             unreadable.append((e.name, f"cannot be read ({exc.strerror or exc})"))
+    if not unreadable and kept is not None:
+        again = _changed_since(kept, {e.name for e in entries}, folders)
+        if again is not None:
+            return again, True
     names = sorted(e.name for e in entries)
     bad = {n for n, _ in unreadable}
     for n, why in sorted(unreadable):
@@ -302,21 +324,64 @@ def _list_folder(d: str, problems: list[Problem]) -> tuple[list[str] | None, boo
         if i >= 0 and n[i:] in TEXT_SUFFIXES:
             paired.add(n[:i])
     out: list[str] = []
+    others: list[str] = []
     for n in names:
         kind = folders.get(n)
         if kind is not None:
             out.append(kind + n)
         elif n in bad:
             continue
-        elif n.endswith(".meta.json"):
-            if n[:-10] not in paired:
+        elif n.endswith(_META):
+            if n[:-10] in paired:
+                others.append(n)
+            else:
                 out.append("m" + n)
+        elif _is_article_name(n):
+            out.append("f" + n)
         else:
-            i = n.rfind(".")
-            # The extension as os.path.splitext reads it: leading dots are not one (".txt" has none).
-            if i > 0 and n[i:].lower() in TEXT_SUFFIXES and n[:i].lstrip(".") and not n[:6].lower() == "readme":
-                out.append("f" + n)
-    return out, not unreadable
+            others.append(n)
+    return (0, out, others), not unreadable
+
+
+def _changed_since(kept: Listing, now: set[str], folders: dict[str, str]) -> Listing | None:
+    """The folder's listing worked out from `kept` and the names it holds `now` (its sub-folders: `folders`),
+    looking again only at the names that came, went or changed kind; None when most of it changed."""
+    _, entries, others = kept
+    before = set(others)
+    before.update(map(_NAME, entries))
+    touched = before ^ now
+    was_folder = {e[1:]: e[0] for e in entries if e[0] in ("d", "l")}
+    touched |= {n for n, k in was_folder.items() if folders.get(n) != k}
+    touched |= {n for n, k in folders.items() if was_folder.get(n) != k}
+    if len(touched) > 1000 + len(now) // 10:
+        return None  # listing it whole is as quick
+    # A metadata file is an orphan or not by the article files beside it: those of a touched stem are looked at again.
+    for n in list(touched):
+        i = n.rfind(".")
+        if i >= 0 and n[i:] in TEXT_SUFFIXES:
+            touched.add(n[:i] + _META)
+    entries, others = list(entries), list(others)
+    for n in touched:  # out by bisection: a few names of a hundred thousand
+        k = bisect.bisect_left(entries, n, key=_NAME)
+        if k < len(entries) and entries[k][1:] == n:
+            del entries[k]
+        k = bisect.bisect_left(others, n)
+        if k < len(others) and others[k] == n:
+            del others[k]
+    for n in sorted(touched & now):
+        kind = folders.get(n)
+        if kind is not None:
+            bisect.insort(entries, kind + n, key=lambda e: e[1:])
+        elif n.endswith(_META):
+            if _paired(n[:-10], now):
+                bisect.insort(others, n)
+            else:
+                bisect.insort(entries, "m" + n, key=lambda e: e[1:])
+        elif _is_article_name(n):
+            bisect.insort(entries, "f" + n, key=lambda e: e[1:])
+        else:
+            bisect.insort(others, n)
+    return 0, entries, others
 
 
 def scan(folder: Path, listings: dict[str, Listing] | None = None) -> tuple[list[tuple[str, str]], list[Problem]]:
@@ -356,7 +421,7 @@ def scan(folder: Path, listings: dict[str, Listing] | None = None) -> tuple[list
         if kept is not None and kept[0] == st.st_mtime_ns and st.st_mtime_ns >= 0:
             new[absd] = kept
             return kept[1]
-        listed, complete = _list_folder(d, problems)
+        listed, complete = _list_folder(d, problems, kept)
         if listed is None:
             return None
         try:  # trusted next time only if nothing moved while it was listed and it is not "racy"
@@ -364,8 +429,8 @@ def scan(folder: Path, listings: dict[str, Listing] | None = None) -> tuple[list
                 time.time_ns() - st.st_mtime_ns > RACY_NS
         except OSError:
             settled = False
-        new[absd] = (st.st_mtime_ns if settled else -1, listed)
-        return listed
+        new[absd] = (st.st_mtime_ns if settled else -1, listed[1], listed[2])
+        return listed[1]
 
     top, abstop = str(folder), os.path.abspath(folder)
     first = enter(top, abstop, False)
@@ -455,21 +520,16 @@ def read_new_articles(folder: Path, stored: dict[str, tuple[str, str, str]],
     Returns the articles of the files not stored (without their text), the stems of the stored files still
     there, and the problems, as `read_articles` would (the first of two files with one text or name is kept)."""
     files, problems = scan(folder, listings)
-    articles: list[Article] = []
-    kept: set[str] = set()
-    by_hash: dict[str, tuple[str, str]] = {}  # content hash → (stem, path) of the first file with it
-    by_stem: dict[str, str] = {}  # stem → path of the first file with it
-    for name, abspath in files:
-        row = stored.get(abspath)
-        article: Article | None = None
-        if row is not None:
-            stem, first_path, digest = row
-        else:
-            path = Path(name)
-            article, probs = read_article_safely(path)
-            problems += probs
-            if article is None:
-                continue
+    # Read the files not stored. A stored file has its own text and name among the stored ones, so it can only
+    # clash with a new file: the walk below, in the order `read_articles` keeps, need look at only the new files
+    # and the stored ones that share a text or a name with one of them; every other stored file is kept as is.
+    fresh: dict[int, tuple[Article | None, list[Problem]]] = {}
+    for k, (name, abspath) in enumerate(files):
+        if abspath in stored:
+            continue
+        path = Path(name)
+        article, probs = read_article_safely(path)
+        if article is not None:
             try:
                 meta_sig = os.stat(meta_path_of(path)).st_mtime_ns
             except OSError:
@@ -479,7 +539,27 @@ def read_new_articles(folder: Path, stored: dict[str, tuple[str, str, str]],
                 article = replace(article, signature=(st.st_size, st.st_mtime_ns, meta_sig))
             except OSError:
                 pass
+        fresh[k] = (article, probs)
+    texts = {a.content_hash for a, _ in fresh.values() if a is not None}
+    names = {a.stem for a, _ in fresh.values() if a is not None}
+    kept = {row[0] for _, abspath in files if (row := stored.get(abspath)) is not None}
+    walk = sorted([*fresh, *(k for k, (_, abspath) in enumerate(files) if (row := stored.get(abspath)) is not None
+                             and (row[2] in texts or row[0] in names))]) if fresh else []
+    articles: list[Article] = []
+    by_hash: dict[str, tuple[str, str]] = {}  # content hash → (stem, path) of the first file with it
+    by_stem: dict[str, str] = {}  # stem → path of the first file with it
+    for k in walk:
+        name, abspath = files[k]
+        article: Article | None = None
+        if k in fresh:
+            article, probs = fresh[k]
+            problems += probs
+            if article is None:
+                continue
             stem, first_path, digest = article.stem, name, article.content_hash
+        else:
+            stem, first_path, digest = stored[abspath]
+            kept.discard(stem)  # kept again below unless a new file came first with its text or name
         first = by_hash.get(digest)
         if first is not None:
             problems.append(Problem(name, f"same text as {first[1]}: read once, as {first[0]}", fatal=False))

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .articles import Listing
 
-VERSION = 1
+VERSION = 2  # 2: with the names that are not entries, to read a changed folder against
 
 
 def load(path: Path) -> dict[str, Listing]:
@@ -22,7 +22,7 @@ def load(path: Path) -> dict[str, Listing]:
         raw = json.loads(path.read_text(encoding="utf-8"))
         if raw.get("v") != VERSION:
             return {}
-        return {str(k): (int(v[0]), [str(e) for e in v[1]]) for k, v in raw["folders"].items()}
+        return {str(k): (int(v[0]), [str(e) for e in v[1]], [str(e) for e in v[2]]) for k, v in raw["folders"].items()}
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return {}
 
@@ -35,7 +35,7 @@ def save(path: Path, old: dict[str, Listing], new: dict[str, Listing]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         # ASCII JSON: a file name that is not UTF-8 (a lone surrogate in Python) round-trips as a \u escape.
-        tmp.write_text(json.dumps({"v": VERSION, "folders": {k: [m, e] for k, (m, e) in sorted(new.items())}},
+        tmp.write_text(json.dumps({"v": VERSION, "folders": {k: [m, e, o] for k, (m, e, o) in sorted(new.items())}},
                                   separators=(",", ":")), encoding="ascii")
         os.replace(tmp, path)
     except (OSError, ValueError):

@@ -241,3 +241,43 @@ def test_html_article_is_read_with_its_metadata(runner, articles, tmp_path):
     rec = _export(runner, out)[0]
     assert rec["settlement"] == "Plekhovo" and rec["published"] == "2025-03-08" and rec["date"] == "2025-03-07"
     assert "Home | World" not in rec["evidence"]
+
+
+def test_a_changed_folder_read_against_its_last_listing_lists_as_a_fresh_listing(tmp_path):
+    """Names added, removed, or turned from a file into a folder between two listings; metadata that gains or
+    loses its article: the listing worked out from the last one is the one a full listing gives."""
+    import random
+    import shutil
+
+    from geo.ingest.articles import _list_folder
+
+    rng = random.Random(5)
+    stems, suffixes = ["a", "b", "README", "x.y", ".", "İ", "Суджа"], [".txt", ".TXT", ".md", ".html", ".meta.json", ".json", ""]
+
+    def change(d: Path) -> None:
+        for _ in range(rng.randint(1, 6)):
+            names = sorted(os.listdir(d))
+            if names and rng.random() < 0.4:
+                p = d / rng.choice(names)
+                shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+                if rng.random() < 0.3:  # the same name, now of the other kind
+                    p.mkdir() if rng.random() < 0.5 else p.write_text("y")
+                continue
+            name = rng.choice(stems) + rng.choice(stems[:2]) * rng.randint(0, 1) + rng.choice(suffixes)
+            p = d / name
+            if name in (".", "..") or os.path.lexists(p):
+                continue
+            r = rng.random()
+            p.mkdir() if r < 0.15 else p.symlink_to(d) if r < 0.2 else p.write_text("x")
+
+    for trial in range(150):
+        d = tmp_path / f"t{trial}"
+        d.mkdir()
+        change(d)
+        kept, _ = _list_folder(str(d), [])
+        for _ in range(3):
+            change(d)
+            full, _ = _list_folder(str(d), [])
+            again, _ = _list_folder(str(d), [], kept)
+            assert again == full, sorted(os.listdir(d))
+            kept = again
