@@ -155,9 +155,9 @@ def test_words_swatches_legend_and_a_real_disputed_filter(open_page):
     assert "state border" in legend and "rivers" in legend
     backgrounds = p.page.eval_on_selector_all("#gc-legend .gm-disputed", "els => els.map(e => e.style.background)")
     assert len(set(backgrounds)) == 4
-    shown = p.page.eval_on_selector_all(".gc-icon", "els => els.filter(e => e.style.display !== 'none').length")
+    shown = p.page.eval_on_selector_all(".gc-icon", "els => els.filter(e => e.style.visibility !== 'hidden').length")
     p.page.check("#gc-only-disputed")
-    visible = p.page.eval_on_selector_all(".gc-icon", "els => els.filter(e => e.style.display !== 'none').map(e => e.dataset.state)")
+    visible = p.page.eval_on_selector_all(".gc-icon", "els => els.filter(e => e.style.visibility !== 'hidden').map(e => e.dataset.state)")
     assert visible == ["disputed"] and shown > 1
     assert "only=disputed" in p.page.evaluate("new Promise(r => setTimeout(() => r(location.hash), 150))")
 
