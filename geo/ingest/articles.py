@@ -282,10 +282,10 @@ _NAME = operator.itemgetter(slice(1, None))  # an entry's name, without its kind
 def _is_article_name(n: str) -> bool:
     """An article file's name, by its extension as os.path.splitext reads it (leading dots are not one)."""
     i = n.rfind(".")
-    return i > 0 and n[i:].lower() in TEXT_SUFFIXES and bool(n[:i].lstrip(".")) and not n[:6].lower() == "readme"
+    return i > 0 and n[i:].lower() in TEXT_SUFFIXES and bool(n[:i].lstrip(".")) and n[:6].lower() != "readme"
 
 
-def _paired(stem: str, names: set[str] | dict[str, object]) -> bool:
+def _paired(stem: str, names: set[str]) -> bool:
     """Whether an article file (or anything named like one) sits beside `stem`.meta.json."""
     return any(stem + suffix in names for suffix in TEXT_SUFFIXES)
 
@@ -371,14 +371,14 @@ def _changed_since(kept: Listing, now: set[str], folders: dict[str, str]) -> Lis
     for n in sorted(touched & now):
         kind = folders.get(n)
         if kind is not None:
-            bisect.insort(entries, kind + n, key=lambda e: e[1:])
+            bisect.insort(entries, kind + n, key=_NAME)
         elif n.endswith(_META):
             if _paired(n[:-10], now):
                 bisect.insort(others, n)
             else:
-                bisect.insort(entries, "m" + n, key=lambda e: e[1:])
+                bisect.insort(entries, "m" + n, key=_NAME)
         elif _is_article_name(n):
-            bisect.insort(entries, "f" + n, key=lambda e: e[1:])
+            bisect.insort(entries, "f" + n, key=_NAME)
         else:
             bisect.insort(others, n)
     return 0, entries, others
