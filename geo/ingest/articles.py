@@ -524,6 +524,7 @@ def read_new_articles(folder: Path, stored: dict[str, tuple[str, str, str]],
     # clash with a new file: the walk below, in the order `read_articles` keeps, need look at only the new files
     # and the stored ones that share a text or a name with one of them; every other stored file is kept as is.
     fresh: dict[int, tuple[Article | None, list[Problem]]] = {}
+    article: Article | None
     for k, (name, abspath) in enumerate(files):
         if abspath in stored:
             continue
@@ -550,7 +551,7 @@ def read_new_articles(folder: Path, stored: dict[str, tuple[str, str, str]],
     by_stem: dict[str, str] = {}  # stem → path of the first file with it
     for k in walk:
         name, abspath = files[k]
-        article: Article | None = None
+        article = None
         if k in fresh:
             article, probs = fresh[k]
             problems += probs
