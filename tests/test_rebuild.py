@@ -138,6 +138,11 @@ def test_a_large_store_trusts_its_files_and_recheck_finds_an_edit_in_place(tmp_p
     out_text = _build(articles, out)
     assert "read 1 new or changed article(s), removed 1" in out_text
     assert f"z3.txt: same text as {articles / 'a3.txt'}: read once, as a3" in out_text
+    # A new file that comes first in the walk with a stored file's text: the stored one is now the copy.
+    (articles / "a0.txt").write_text((articles / "a4.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    out_text = _build(articles, out)
+    assert f"a4.txt: same text as {articles / 'a0.txt'}: read once, as a0" in out_text
+    assert "read 1 new or changed article(s), removed 1" in out_text
     fresh = tmp_path / "fresh"
     _build(articles, fresh)
     assert _outputs(out) == _outputs(fresh)
