@@ -2,7 +2,7 @@
 pool, and the map of a large store.
 
     .venv/bin/python bench/scale_bench.py add --articles 100000 [--pool 2000] [--runs 5]
-    .venv/bin/python bench/scale_bench.py cluster --articles 2000
+    .venv/bin/python bench/scale_bench.py cluster --articles 2000 [--only pool local:2]
     .venv/bin/python bench/scale_bench.py map --claims 100000 1000000
 
 `add`: N synthetic articles (bench/store_bench.py's, seeded by N) are written to bench/out/scale-N/articles, and a
@@ -179,7 +179,11 @@ def watched(cmd: list[str]) -> tuple[float, float, float, str]:
     return time.perf_counter() - t, client, worker, out
 
 
-def bench_cluster(n: int) -> None:
+CONFIGS = {"pool": ("process pool (2 processes)", []), "local:1": ("LocalCluster, 1 worker", ["--scheduler", "local:1"]),
+           "local:2": ("LocalCluster, 2 workers", ["--scheduler", "local:2"])}
+
+
+def bench_cluster(n: int, only: list[str]) -> None:
     from store_bench import write_articles
 
     base = ROOT / "bench" / "out" / f"cluster-{n}"
@@ -188,8 +192,7 @@ def bench_cluster(n: int) -> None:
         shutil.rmtree(arts, ignore_errors=True)
         write_articles(arts, n)
     rows = []
-    for label, extra in (("process pool (2 processes)", []), ("LocalCluster, 1 worker", ["--scheduler", "local:1"]),
-                         ("LocalCluster, 2 workers", ["--scheduler", "local:2"])):
+    for label, extra in (CONFIGS[k] for k in only):
         out = base / "maps"
         shutil.rmtree(out, ignore_errors=True)
         dt, client, worker, output = watched(GEO + ["build", "--articles", str(arts), "--out", str(out), *extra])
@@ -271,6 +274,8 @@ def main() -> None:
     a.add_argument("--reuse", action="store_true", help="keep the store made by an earlier run")
     c = sub.add_parser("cluster")
     c.add_argument("--articles", type=int, default=2000)
+    c.add_argument("--only", nargs="+", choices=list(CONFIGS), default=list(CONFIGS),
+                   help="which to run (at 100,000 articles each takes a quarter of an hour or more)")
     m = sub.add_parser("map")
     m.add_argument("--claims", type=int, nargs="+", default=[100_000, 1_000_000])
     m.add_argument("--places", type=int, default=5000)
@@ -281,7 +286,7 @@ def main() -> None:
     elif args.what == "add":
         bench_add(args.articles, args.pool, args.runs, args.reuse)
     elif args.what == "cluster":
-        bench_cluster(args.articles)
+        bench_cluster(args.articles, args.only)
 
 
 if __name__ == "__main__":
