@@ -277,6 +277,7 @@ Listing = tuple[int, list[str], list[str]]
 RACY_NS = 2_000_000_000
 _META = ".meta.json"
 _NAME = operator.itemgetter(slice(1, None))  # an entry's name, without its kind
+_FEW = 64  # names changed in a folder up to which each is put in or out by bisection (each moves the whole list)
 
 
 def _is_article_name(n: str) -> bool:
@@ -360,27 +361,37 @@ def _changed_since(kept: Listing, now: set[str], folders: dict[str, str]) -> Lis
         i = n.rfind(".")
         if i >= 0 and n[i:] in TEXT_SUFFIXES:
             touched.add(n[:i] + _META)
+    came_entries: list[str] = []
+    came_others: list[str] = []
+    for n in sorted(touched & now):
+        kind = folders.get(n)
+        if kind is not None:
+            came_entries.append(kind + n)
+        elif n.endswith(_META):
+            if _paired(n[:-10], now):
+                came_others.append(n)
+            else:
+                came_entries.append("m" + n)
+        elif _is_article_name(n):
+            came_entries.append("f" + n)
+        else:
+            came_others.append(n)
+    if len(touched) > _FEW:  # many: filtered and merged in one pass each
+        entries = sorted([e for e in entries if e[1:] not in touched] + came_entries, key=_NAME)
+        others = sorted([n for n in others if n not in touched] + came_others)
+        return 0, entries, others
     entries, others = list(entries), list(others)
-    for n in touched:  # out by bisection: a few names of a hundred thousand
+    for n in touched:  # a few names of a hundred thousand: out and in by bisection
         k = bisect.bisect_left(entries, n, key=_NAME)
         if k < len(entries) and entries[k][1:] == n:
             del entries[k]
         k = bisect.bisect_left(others, n)
         if k < len(others) and others[k] == n:
             del others[k]
-    for n in sorted(touched & now):
-        kind = folders.get(n)
-        if kind is not None:
-            bisect.insort(entries, kind + n, key=_NAME)
-        elif n.endswith(_META):
-            if _paired(n[:-10], now):
-                bisect.insort(others, n)
-            else:
-                bisect.insort(entries, "m" + n, key=_NAME)
-        elif _is_article_name(n):
-            bisect.insort(entries, "f" + n, key=_NAME)
-        else:
-            bisect.insort(others, n)
+    for e in came_entries:
+        bisect.insort(entries, e, key=_NAME)
+    for n in came_others:
+        bisect.insort(others, n)
     return 0, entries, others
 
 

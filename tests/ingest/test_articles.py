@@ -11,6 +11,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from geo.cli import main
 from geo.ingest.articles import read_article
 
@@ -243,13 +245,17 @@ def test_html_article_is_read_with_its_metadata(runner, articles, tmp_path):
     assert "Home | World" not in rec["evidence"]
 
 
-def test_a_changed_folder_read_against_its_last_listing_lists_as_a_fresh_listing(tmp_path):
+@pytest.mark.parametrize("few", [64, 0])  # names put in one by one, or merged
+def test_a_changed_folder_read_against_its_last_listing_lists_as_a_fresh_listing(tmp_path, monkeypatch, few):
     """Names added, removed, or turned from a file into a folder between two listings; metadata that gains or
     loses its article: the listing worked out from the last one is the one a full listing gives."""
     import random
     import shutil
 
+    from geo.ingest import articles
     from geo.ingest.articles import _list_folder
+
+    monkeypatch.setattr(articles, "_FEW", few)
 
     rng = random.Random(5)
     stems, suffixes = ["a", "b", "README", "x.y", ".", "İ", "Суджа"], [".txt", ".TXT", ".md", ".html", ".meta.json", ".json", ""]
