@@ -84,18 +84,9 @@ def _lower_pattern(pattern: str) -> str:
 _INLINE_FLAGS = re.compile(r"\(\?[aiLmsux-]*[i-]")  # inline flags: not worth reasoning about
 
 
-def _caseless(pattern: str) -> bool:
-    """True when the pattern spells no upper-case letter (so without IGNORECASE it matches lower-cased text the same)."""
-    if "(?" in pattern and _INLINE_FLAGS.search(pattern):
-        return False
-    try:
-        return _caseless_tree(sre_parse.parse(pattern, 0))
-    except re.error:
-        return False
-
-
 def _caseless_tree(parsed: Any) -> bool:
-    """`_caseless` of a pattern already parsed."""
+    """True when the parsed pattern spells no upper-case letter (so without IGNORECASE it matches lower-cased text
+    the same). Inline flags are refused before (`_INLINE_FLAGS`, in `compile_folded`)."""
 
     def ok_char(code: int) -> bool:
         c = chr(code)

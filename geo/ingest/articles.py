@@ -287,7 +287,7 @@ def _is_article_name(n: str) -> bool:
 
 
 def _paired(stem: str, names: set[str]) -> bool:
-    """Whether an article file (or anything named like one) sits beside `stem`.meta.json."""
+    """Whether an article file (or anything named like one: a folder x.txt counts) sits beside `stem`.meta.json."""
     return any(stem + suffix in names for suffix in TEXT_SUFFIXES)
 
 
@@ -310,38 +310,37 @@ def _list_folder(d: str, problems: list[Problem], kept: Listing | None = None) -
                 folders[e.name] = "l" if e.is_symlink() else "d"
         except OSError as exc:
             unreadable.append((e.name, f"cannot be read ({exc.strerror or exc})"))
+    now = {e.name for e in entries}
     if not unreadable and kept is not None:
-        again = _changed_since(kept, {e.name for e in entries}, folders)
+        again = _changed_since(kept, now, folders)
         if again is not None:
             return again, True
-    names = sorted(e.name for e in entries)
-    bad = {n for n, _ in unreadable}
     for n, why in sorted(unreadable):
         problems.append(Problem(os.path.join(d, n), why))
-    # Stems that have an article file beside them (a folder named x.txt counts, as it always has).
-    paired = set()
-    for n in names:
-        i = n.rfind(".")
-        if i >= 0 and n[i:] in TEXT_SUFFIXES:
-            paired.add(n[:i])
-    out: list[str] = []
+    bad = {n for n, _ in unreadable}
+    out, others = _classify(sorted(now - bad), folders, now)
+    return (0, out, others), not unreadable
+
+
+def _classify(names: list[str], folders: dict[str, str], now: set[str]) -> tuple[list[str], list[str]]:
+    """`names` (in name order) as Listing entries and as the other names, in a folder that holds `now` (its
+    sub-folders: `folders`)."""
+    entries: list[str] = []
     others: list[str] = []
     for n in names:
         kind = folders.get(n)
         if kind is not None:
-            out.append(kind + n)
-        elif n in bad:
-            continue
+            entries.append(kind + n)
         elif n.endswith(_META):
-            if n[:-10] in paired:
+            if _paired(n[:-10], now):
                 others.append(n)
             else:
-                out.append("m" + n)
+                entries.append("m" + n)
         elif _is_article_name(n):
-            out.append("f" + n)
+            entries.append("f" + n)
         else:
             others.append(n)
-    return (0, out, others), not unreadable
+    return entries, others
 
 
 def _changed_since(kept: Listing, now: set[str], folders: dict[str, str]) -> Listing | None:
@@ -361,21 +360,7 @@ def _changed_since(kept: Listing, now: set[str], folders: dict[str, str]) -> Lis
         i = n.rfind(".")
         if i >= 0 and n[i:] in TEXT_SUFFIXES:
             touched.add(n[:i] + _META)
-    came_entries: list[str] = []
-    came_others: list[str] = []
-    for n in sorted(touched & now):
-        kind = folders.get(n)
-        if kind is not None:
-            came_entries.append(kind + n)
-        elif n.endswith(_META):
-            if _paired(n[:-10], now):
-                came_others.append(n)
-            else:
-                came_entries.append("m" + n)
-        elif _is_article_name(n):
-            came_entries.append("f" + n)
-        else:
-            came_others.append(n)
+    came_entries, came_others = _classify(sorted(touched & now), folders, now)
     if len(touched) > _FEW:  # many: filtered and merged in one pass each
         entries = sorted([e for e in entries if e[1:] not in touched] + came_entries, key=_NAME)
         others = sorted([n for n in others if n not in touched] + came_others)
